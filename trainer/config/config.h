@@ -1,0 +1,103 @@
+// The typed training configuration: every key of the reference repos'
+// cfg_pretrain.yaml and arch/*.yaml that recur supports, plus recur's own
+// keys (run folder, resume, threads, budgets). Defaults are the reference
+// defaults (spec trm.md 1.2) unless a comment says otherwise.
+//
+// Recipes are YAML; config_loader.h turns a recipe + dotted overrides into
+// this struct, and prints it back as the fully resolved YAML of a run.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace recur::trainer {
+
+struct LossConfig {
+  std::string name = "ACTLossHead";
+  std::string loss_type = "stablemax_cross_entropy";  // or softmax_cross_entropy
+};
+
+struct ArchConfig {
+  std::string name = "trm";  // trm | hrm
+  LossConfig loss;
+  double halt_exploration_prob = 0.1;
+  int64_t halt_max_steps = 16;
+  int64_t H_cycles = 3;
+  int64_t L_cycles = 6;
+  int64_t H_layers = 0;  // HRM only (TRM ignores it)
+  int64_t L_layers = 2;
+  int64_t hidden_size = 512;
+  int64_t num_heads = 8;
+  double expansion = 4.0;
+  int64_t puzzle_emb_ndim = 512;
+  std::string pos_encodings = "rope";  // rope | learned | none
+  // auto: float32 on CPU, bfloat16 on CUDA (the reference trains in bfloat16).
+  std::string forward_dtype = "auto";  // auto | float32 | bfloat16
+  bool mlp_t = false;                  // TRM: MLP over the sequence instead of attention
+  int64_t puzzle_emb_len = 16;         // TRM prefix slots; HRM uses ceil(ndim / hidden)
+  bool no_ACT_continue = true;         // TRM: halt on q_halt > 0, no continue loss
+  double rms_norm_eps = 1e-5;
+  double rope_theta = 10000.0;
+};
+
+struct EvaluatorConfig {
+  std::string name = "arc";  // arc (ARC voting/pass@K); Sudoku/maze need no evaluator
+  bool aggregated_voting = true;  // reference: votes accumulate across evaluations
+  std::vector<int64_t> pass_Ks = {1, 2, 5, 10, 100, 1000};
+  int64_t submission_K = 2;
+};
+
+struct Config {
+  // Data
+  std::vector<std::string> data_paths;       // HDF5 puzzle files (recur data ...)
+  std::vector<std::string> data_paths_test;  // optional separate test files
+  std::vector<EvaluatorConfig> evaluators;
+
+  // Model
+  ArchConfig arch;
+
+  // Schedule
+  int64_t global_batch_size = 768;
+  int64_t epochs = 100000;
+  int64_t eval_interval = 10000;
+  int64_t min_eval_interval = 0;
+  bool checkpoint_every_eval = true;
+
+  // Optimizers
+  double lr = 1e-4;
+  double lr_min_ratio = 1.0;
+  int64_t lr_warmup_steps = 2000;
+  double beta1 = 0.9;
+  double beta2 = 0.95;
+  double weight_decay = 0.1;
+  double puzzle_emb_weight_decay = 0.1;
+  double puzzle_emb_lr = 1e-2;
+  bool freeze_weights = false;
+  bool ema = false;
+  double ema_rate = 0.999;
+
+  // Misc (reference)
+  int64_t seed = 0;
+  std::string project_name;
+  std::string run_name;
+  std::vector<std::string> eval_save_outputs;
+
+  // recur's own keys
+  std::string run_dir;          // default runs/<recipe>/<time>
+  std::string resume = "auto";  // auto | never
+  std::string init_from;        // weights only (recur checkpoint or a torch .pt state_dict)
+  std::string device = "auto";  // auto | cpu | cuda
+  int64_t threads = 0;          // torch threads per rank; 0 = cores / local ranks
+  double max_train_minutes = 0;  // wall-clock budget for training; 0 = none
+  double grad_clip_norm = 0;     // 0 = off (the reference does not clip)
+  int64_t grad_accum_steps = 1;  // micro-batches per optimizer step (keeps global batch)
+  int64_t log_interval = 10;            // steps between metrics.jsonl rows
+  int64_t checkpoint_interval = 1000;   // steps between resume checkpoints; 0 = eval only
+  int64_t keep_checkpoints = 3;         // last K resume checkpoints kept
+  bool keep_eval_checkpoints = true;    // eval checkpoints are never pruned
+  double watchdog_timeout_s = 300;      // a collective stuck this long aborts the job
+  double watchdog_first_step_timeout_s = 1800;  // start-up and first step (compile, data)
+};
+
+}  // namespace recur::trainer
