@@ -1,0 +1,66 @@
+// Progress line / periodic progress lines (see progress.h).
+#include "trainer/train/progress.h"
+
+#include <unistd.h>
+
+#include <cmath>
+
+namespace recur::trainer {
+
+Progress::Progress(int64_t total_steps, int64_t first_step, FILE* out, double period_s)
+    : total_steps_(total_steps),
+      first_step_(first_step),
+      out_(out),
+      tty_(isatty(fileno(out)) != 0),
+      period_s_(period_s),
+      start_(Clock::now()),
+      last_draw_(Clock::now() - std::chrono::hours(1)) {}
+
+std::string Progress::format_duration(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "?";
+  long s = std::lround(seconds);
+  char buf[32];
+  if (s >= 3600) {
+    std::snprintf(buf, sizeof buf, "%ldh%02ldm", s / 3600, (s / 60) % 60);
+  } else if (s >= 60) {
+    std::snprintf(buf, sizeof buf, "%ldm%02lds", s / 60, s % 60);
+  } else {
+    std::snprintf(buf, sizeof buf, "%lds", s);
+  }
+  return buf;
+}
+
+void Progress::update(int64_t step, double loss, double accuracy, double samples_per_s) {
+  const auto now = Clock::now();
+  const double since_draw = std::chrono::duration<double>(now - last_draw_).count();
+  if (since_draw < (tty_ ? 0.25 : period_s_) && step != total_steps_) return;
+  last_draw_ = now;
+  const double elapsed = std::chrono::duration<double>(now - start_).count();
+  const int64_t done_here = step - first_step_;
+  const double eta = done_here > 0 ? elapsed / done_here * (total_steps_ - step) : NAN;
+  char line[256];
+  std::snprintf(line, sizeof line, "step %lld/%lld (%.1f%%) loss %.4f acc %.4f %.1f samples/s elapsed %s ETA %s",
+                static_cast<long long>(step), static_cast<long long>(total_steps_),
+                total_steps_ > 0 ? 100.0 * step / total_steps_ : 0.0, loss, accuracy, samples_per_s,
+                format_duration(elapsed).c_str(), format_duration(eta).c_str());
+  if (tty_) {
+    std::fprintf(out_, "\r\033[K%s", line);  // redraw in place, clear the rest
+    line_open_ = true;
+  } else {
+    std::fprintf(out_, "%s\n", line);
+  }
+  std::fflush(out_);
+}
+
+void Progress::message(const std::string& line) {
+  finish();
+  std::fprintf(out_, "%s\n", line.c_str());
+  std::fflush(out_);
+}
+
+void Progress::finish() {
+  if (line_open_) std::fputc('\n', out_);
+  line_open_ = false;
+}
+
+}  // namespace recur::trainer

@@ -1,0 +1,44 @@
+// The training progress display.
+//
+// On an interactive terminal: one line redrawn in place (step, loss,
+// accuracy, speed, ETA). Under Slurm or with output redirected there is no
+// terminal to redraw, so it prints a plain line every `period_s` seconds
+// instead: log files stay readable and grep-able.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+namespace recur::trainer {
+
+class Progress {
+ public:
+  // `total_steps` is the planned number of optimizer steps; `first_step` is
+  // where this process starts (non-zero after a resume) so the ETA only uses
+  // steps timed here.
+  Progress(int64_t total_steps, int64_t first_step, FILE* out = stderr, double period_s = 30.0);
+
+  // Called after each training step; draws at most a few times a second.
+  void update(int64_t step, double loss, double accuracy, double samples_per_s);
+  // Prints a line that must not be overwritten (eval results, warnings).
+  void message(const std::string& line);
+  // Ends the in-place line so later output starts on a fresh line.
+  void finish();
+
+  static std::string format_duration(double seconds);  // "1h02m", "3m05s", "12s"
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  int64_t total_steps_;
+  int64_t first_step_;
+  FILE* out_;
+  bool tty_;
+  double period_s_;
+  Clock::time_point start_;
+  Clock::time_point last_draw_;
+  bool line_open_ = false;
+};
+
+}  // namespace recur::trainer
