@@ -1,0 +1,25 @@
+// The ARC canvas encoding (see arc_encoding.h).
+#include "datasets/arc_encoding.h"
+
+#include <cstring>
+#include <stdexcept>
+
+namespace recur::datasets {
+
+void encode_arc_grid(const Grid& grid, int row0, int col0, uint8_t* canvas) {
+  const int end_row = row0 + grid.rows, end_col = col0 + grid.cols;
+  if (row0 < 0 || col0 < 0 || end_row > kArcCanvasSize || end_col > kArcCanvasSize) {
+    throw std::logic_error("encode_arc_grid: grid does not fit the canvas");
+  }
+  std::memset(canvas, kArcPadToken, kArcSeqLen);
+  for (int r = 0; r < grid.rows; ++r) {
+    uint8_t* row = canvas + (row0 + r) * kArcCanvasSize + col0;
+    for (int c = 0; c < grid.cols; ++c) row[c] = static_cast<uint8_t>(grid.at(r, c) + kArcColourOffset);
+    if (end_col < kArcCanvasSize) row[grid.cols] = kArcEosToken;  // column right of the grid
+  }
+  if (end_row < kArcCanvasSize) {
+    std::memset(canvas + end_row * kArcCanvasSize + col0, kArcEosToken, grid.cols);  // row below the grid
+  }
+}
+
+}  // namespace recur::datasets

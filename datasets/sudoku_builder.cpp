@@ -1,0 +1,153 @@
+// The Sudoku dataset builder (see sudoku_builder.h).
+#include "datasets/sudoku_builder.h"
+
+#include <nlohmann/json.hpp>
+#include <unordered_set>
+
+#include "common/error.h"
+#include "datasets/parallel_for.h"
+#include "datasets/puzzle_file_writer.h"
+#include "datasets/rng.h"
+#include "datasets/sha256.h"
+#include "datasets/sudoku_generator.h"
+#include "datasets/sudoku_puzzle_list.h"
+#include "datasets/sudoku_shuffle.h"
+
+namespace recur::datasets {
+namespace {
+
+enum : uint64_t { kStreamSplit = 21, kStreamShuffle = 22 };
+constexpr int kSudokuSeqLen = 81;
+constexpr int kSudokuVocabSize = 11;  // PAD 0 (unused), blank 1, digits 2..10
+
+struct Solved {
+  SudokuGrid puzzle;
+  SudokuGrid solution;
+};
+
+std::vector<SudokuGrid> read_or_generate(const SudokuBuildOptions& o, nlohmann::json* sources) {
+  if (o.puzzle_files.empty() == (o.generate == 0)) {
+    throw InputError("--puzzles/--generate", "give puzzle files with --puzzles or a count with --generate, not both");
+  }
+  if (o.generate < 0) throw InputError("--generate", "must be positive");
+  if (o.generate > 0) return generate_sudokus(o.generate, o.givens, o.seed, o.threads);
+  std::vector<SudokuGrid> all;
+  for (const std::string& file : o.puzzle_files) {
+    const std::vector<SudokuGrid> puzzles = read_sudoku_puzzles(file);
+    sources->push_back({{"file", file}, {"puzzles", puzzles.size()}, {"sha256", sha256_file(file)}});
+    all.insert(all.end(), puzzles.begin(), puzzles.end());
+  }
+  return all;
+}
+
+// Drops repeated puzzles (first one kept), then solves the rest in parallel
+// and keeps those with exactly one solution, in input order.
+std::vector<Solved> solve_unique(const std::vector<SudokuGrid>& puzzles, int threads, SudokuBuildReport* report) {
+  std::vector<SudokuGrid> distinct;
+  std::unordered_set<std::string> seen;
+  for (const SudokuGrid& p : puzzles) {
+    if (seen.insert(std::string(p.begin(), p.end())).second) distinct.push_back(p);
+  }
+  report->read = static_cast<int64_t>(puzzles.size());
+  report->duplicates = report->read - static_cast<int64_t>(distinct.size());
+  std::vector<SudokuSolveResult> results(distinct.size());
+  parallel_for(static_cast<int64_t>(distinct.size()), threads, [&](int64_t i) { results[i] = solve_sudoku(distinct[i], 2); });
+  std::vector<Solved> usable;
+  for (size_t i = 0; i < distinct.size(); ++i) {
+    if (results[i].solutions == 0) ++report->no_solution;
+    if (results[i].solutions > 1) ++report->several_solutions;
+    if (results[i].solutions == 1) usable.push_back({distinct[i], results[i].solution});
+  }
+  report->usable = static_cast<int64_t>(usable.size());
+  return usable;
+}
+
+void encode_grid(const SudokuGrid& g, uint8_t* tokens) {
+  for (int i = 0; i < kSudokuSeqLen; ++i) tokens[i] = static_cast<uint8_t>(g[i] + 1);
+}
+
+// One group per puzzle, `versions` one-example puzzles per group.
+SplitIndex one_example_puzzles(int64_t groups, int64_t versions) {
+  SplitIndex index;
+  for (int64_t g = 0; g < groups; ++g) {
+    for (int64_t v = 0; v < versions; ++v) {
+      index.puzzle_identifiers.push_back(0);
+      index.puzzle_indices.push_back(index.puzzle_indices.back() + 1);
+    }
+    index.group_indices.push_back(index.num_puzzles());
+  }
+  return index;
+}
+
+// Rows of a split with `versions` per puzzle; version 0 is the puzzle itself.
+RowEncoder make_encoder(const std::vector<Solved>& split, int64_t versions, uint64_t seed) {
+  return [&split, versions, seed](int64_t begin, int64_t end, uint8_t* inputs, uint8_t* labels) {
+    for (int64_t row = begin; row < end; ++row) {
+      const int64_t group = row / versions, version = row % versions;
+      SudokuGrid puzzle = split[group].puzzle, solution = split[group].solution;
+      if (version > 0) {
+        Rng rng({seed, kStreamShuffle, uint64_t(group), uint64_t(version)});
+        const SudokuShuffle s = random_sudoku_shuffle(rng);
+        puzzle = apply_sudoku_shuffle(puzzle, s);
+        solution = apply_sudoku_shuffle(solution, s);
+      }
+      encode_grid(puzzle, inputs + (row - begin) * kSudokuSeqLen);
+      encode_grid(solution, labels + (row - begin) * kSudokuSeqLen);
+    }
+  };
+}
+
+SplitMetadata counts(const SplitIndex& i) {
+  return {i.num_groups(), i.num_puzzles(), i.num_examples(),
+          i.num_puzzles() ? double(i.num_examples()) / double(i.num_puzzles()) : 0.0};
+}
+
+}  // namespace
+
+SudokuBuildReport build_sudoku_dataset(const SudokuBuildOptions& o) {
+  if (o.augment < 0) throw InputError("--augment", "must be 0 or more");
+  if (o.train_size < 1) throw InputError("--train-size", "must be at least 1");
+  if (o.test_size && *o.test_size < 0) throw InputError("--test-size", "must be 0 or more");
+  SudokuBuildReport report;
+  nlohmann::json sources = nlohmann::json::array();
+  std::vector<Solved> usable = solve_unique(read_or_generate(o, &sources), o.threads, &report);
+  if (usable.empty()) {
+    throw InputError(o.generate ? "--generate" : o.puzzle_files.front(),
+                     "no usable puzzle: " + std::to_string(report.read) + " read, " +
+                         std::to_string(report.no_solution) + " without a solution, " +
+                         std::to_string(report.several_solutions) + " with several");
+  }
+  const int64_t test_size = o.test_size.value_or(report.usable - o.train_size);
+  if (test_size < 0 || o.train_size + test_size > report.usable || (!o.test_size && test_size == 0)) {
+    throw InputError("--train-size", "only " + std::to_string(report.usable) +
+                                         " usable puzzles; --train-size plus --test-size must leave room for both splits");
+  }
+  Rng split_rng({o.seed, kStreamSplit});
+  std::vector<Solved> train, test;
+  for (int32_t i : split_rng.permutation(report.usable)) {
+    if (static_cast<int64_t>(train.size()) < o.train_size) {
+      train.push_back(usable[i]);
+    } else if (static_cast<int64_t>(test.size()) < test_size) {
+      test.push_back(usable[i]);
+    }
+  }
+
+  PuzzleFileContents c;
+  const nlohmann::json args = {{"puzzles", o.puzzle_files}, {"generate", o.generate}, {"givens", o.givens},
+                               {"train_size", o.train_size}, {"test_size", test_size}, {"augment", o.augment},
+                               {"seed", o.seed}};
+  c.header = {kSudokuVocabSize, kSudokuSeqLen, /*pad_id=*/0, /*ignore_label_id=*/0, /*blank_identifier_id=*/0,
+              /*num_puzzle_identifiers=*/1,
+              nlohmann::json{{"command", "recur data sudoku"}, {"arguments", args}, {"seed", o.seed},
+                             {"sources", sources}}
+                  .dump()};
+  c.identifiers = {kBlankIdentifier};
+  c.train = {one_example_puzzles(o.train_size, o.augment + 1), make_encoder(train, o.augment + 1, o.seed)};
+  c.test = {one_example_puzzles(test_size, 1), make_encoder(test, 1, o.seed)};
+  write_puzzle_file(o.out, c, o.threads);
+  report.train = counts(c.train.index);
+  report.test = counts(c.test.index);
+  return report;
+}
+
+}  // namespace recur::datasets
