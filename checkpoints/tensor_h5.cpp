@@ -1,4 +1,4 @@
-// Torch tensors <-> HDF5 datasets (see tensor_h5.h).
+// Torch tensors <-> HDF5 datasets and attributes (see tensor_h5.h).
 #include "checkpoints/tensor_h5.h"
 
 #include <algorithm>
@@ -36,7 +36,8 @@ const char* special_dtype_name(torch::ScalarType t) {
   }
 }
 
-torch::ScalarType torch_type_of(hid_t file_type, const std::string& where) {
+// The torch dtype whose bytes hold a stored element, before any dtype attribute.
+torch::ScalarType storage_type_of(hid_t file_type, const std::string& where) {
   H5T_class_t cls = H5Tget_class(file_type);
   size_t size = H5Tget_size(file_type);
   if (cls == H5T_FLOAT) {
@@ -45,13 +46,28 @@ torch::ScalarType torch_type_of(hid_t file_type, const std::string& where) {
   } else if (cls == H5T_INTEGER) {
     bool is_signed = H5Tget_sign(file_type) == H5T_SGN_2;
     if (size == 1) return is_signed ? torch::kInt8 : torch::kUInt8;
-    if (size == 2 && is_signed) return torch::kInt16;
-    if (size == 2) return torch::kInt16;  // raw 16-bit words (bf16/fp16 payloads)
-    if (size == 4) return torch::kInt32;  // uint32 is read as int32 bit patterns
+    if (size == 2) return torch::kInt16;  // uint16: raw 16-bit words (bf16/fp16 payloads)
+    if (size == 4) return torch::kInt32;  // uint32: int32 bit patterns
     if (size == 8) return torch::kInt64;
   }
   throw InputError(where, "unsupported HDF5 element type (class " + std::to_string(cls) + ", " +
                               std::to_string(size) + " bytes)");
+}
+
+// The memory type to read `file_type` with: same size and signedness, so HDF5
+// copies bits (converting uint16 -> int16 would clip every value >= 0x8000).
+H5Handle read_type_of(hid_t file_type) {
+  return H5Handle(H5Tget_native_type(file_type, H5T_DIR_ASCEND), H5Tclose);
+}
+
+torch::ScalarType apply_special_dtype(hid_t ds, torch::ScalarType stored, const std::string& file,
+                                      const std::string& name) {
+  if (H5Aexists(ds, "dtype") <= 0) return stored;
+  std::string special = read_attr_string(ds, ".", "dtype", file);
+  if (special == "bool" && stored == torch::kUInt8) return torch::kBool;
+  if (special == "bfloat16" && stored == torch::kInt16) return torch::kBFloat16;
+  if (special == "float16" && stored == torch::kInt16) return torch::kFloat16;
+  throw InputError(file, "dataset '" + name + "' has dtype attribute '" + special + "' that does not fit its storage");
 }
 
 H5Handle open_parent_groups(hid_t loc, const std::string& name, std::string* leaf) {
@@ -91,6 +107,11 @@ herr_t collect_dataset_names(hid_t, const char* name, const ObjectInfo* info, vo
   return 0;
 }
 
+herr_t collect_attr_names(hid_t, const char* name, const H5A_info_t*, void* out) {
+  static_cast<std::vector<std::string>*>(out)->push_back(name);
+  return 0;
+}
+
 H5Handle open_object(hid_t loc, const std::string& obj) {
   hid_t id = H5Oopen(loc, obj.c_str(), H5P_DEFAULT);
   if (id < 0) throw std::runtime_error("tensor_h5: no object '" + obj + "'");
@@ -100,11 +121,36 @@ H5Handle open_object(hid_t loc, const std::string& obj) {
 H5Handle open_attr(hid_t loc, const std::string& obj, const std::string& key, const std::string& file) {
   if (!has_attr(loc, obj, key)) throw InputError(file, "missing attribute '" + key + "' on '" + obj + "'");
   H5Handle o = open_object(loc, obj);
-  return H5Handle(H5Aopen(o.get(), key.c_str(), H5P_DEFAULT), H5Aclose);
+  H5Handle a(H5Aopen(o.get(), key.c_str(), H5P_DEFAULT), H5Aclose);
+  if (!a) throw InputError(file, "cannot open attribute '" + key + "' (corrupt file?)");
+  return a;
 }
 
-void replace_attr(hid_t obj, const std::string& key) {
-  if (H5Aexists(obj, key.c_str()) > 0) H5Adelete(obj, key.c_str());
+// -1 for a scalar attribute, else the length of its 1-D list.
+int64_t attr_length(hid_t attr) {
+  H5Handle space(H5Aget_space(attr), H5Sclose);
+  if (H5Sget_simple_extent_type(space.get()) == H5S_SCALAR) return -1;
+  return H5Sget_simple_extent_npoints(space.get());
+}
+
+H5Handle variable_string_type() {
+  H5Handle st(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(st.get(), H5T_VARIABLE);
+  H5Tset_cset(st.get(), H5T_CSET_UTF8);
+  return st;
+}
+
+// Creates (replacing) attribute `key` of `type` with `length` elements (-1: scalar) and writes `data`.
+void put_attr(hid_t loc, const std::string& obj, const std::string& key, hid_t type, int64_t length,
+              const void* data) {
+  H5Handle o = open_object(loc, obj);
+  if (H5Aexists(o.get(), key.c_str()) > 0) H5Adelete(o.get(), key.c_str());
+  hsize_t dims[1] = {static_cast<hsize_t>(std::max<int64_t>(length, 0))};
+  H5Handle space(length < 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, dims, nullptr), H5Sclose);
+  H5Handle a(H5Acreate2(o.get(), key.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  if (!a || (length != 0 && H5Awrite(a.get(), type, data) < 0))
+    throw std::runtime_error("tensor_h5: cannot write attribute '" + key + "' on '" + obj +
+                             "' (attributes hold small values: store large data as a tensor)");
 }
 
 }  // namespace
@@ -124,9 +170,15 @@ H5Handle open_h5_read(const std::string& path) {
 
 H5Handle create_h5(const std::string& path) {
   h5_silence_errors();
-  hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  H5Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_LATEST);
+  hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
   if (id < 0) throw InputError(path, "cannot create HDF5 file (does the folder exist and is it writable?)");
   return H5Handle(id, H5Fclose);
+}
+
+void flush_h5(hid_t file, const std::string& path) {
+  if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) throw std::runtime_error(path + ": cannot write HDF5 file (disk full?)");
 }
 
 void write_tensor(hid_t loc, const std::string& name, const torch::Tensor& t, bool compress) {
@@ -152,16 +204,10 @@ void write_tensor(hid_t loc, const std::string& name, const torch::Tensor& t, bo
   if (!ds) throw std::runtime_error("tensor_h5: cannot create dataset " + name);
   if (c.numel() > 0 && H5Dwrite(ds.get(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, c.data_ptr()) < 0)
     throw std::runtime_error("tensor_h5: cannot write dataset " + name);
-  if (const char* special = special_dtype_name(c.scalar_type())) {
-    H5Handle s(H5Screate(H5S_SCALAR), H5Sclose);
-    H5Handle st(H5Tcopy(H5T_C_S1), H5Tclose);
-    H5Tset_size(st.get(), H5T_VARIABLE);
-    H5Handle a(H5Acreate2(ds.get(), "dtype", st.get(), s.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-    H5Awrite(a.get(), st.get(), &special);
-  }
+  if (const char* special = special_dtype_name(c.scalar_type())) write_attr(ds.get(), ".", "dtype", special);
 }
 
-torch::Tensor read_tensor(hid_t loc, const std::string& name, const std::string& file) {
+TensorMeta read_tensor_meta(hid_t loc, const std::string& name, const std::string& file) {
   if (!h5_exists(loc, name)) throw InputError(file, "missing dataset '" + name + "'");
   H5Handle ds(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), H5Dclose);
   if (!ds) throw InputError(file, "cannot open dataset '" + name + "'");
@@ -171,17 +217,21 @@ torch::Tensor read_tensor(hid_t loc, const std::string& name, const std::string&
   if (rank < 0) throw InputError(file, "dataset '" + name + "' has an unreadable shape");
   std::vector<hsize_t> dims(rank);
   H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
-  std::vector<int64_t> sizes(dims.begin(), dims.end());
-  torch::ScalarType st = torch_type_of(ftype.get(), file + ": " + name);
-  torch::Tensor out = torch::empty(sizes, torch::TensorOptions().dtype(st));
-  if (out.numel() > 0 && H5Dread(ds.get(), h5_type_of(st), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data_ptr()) < 0)
-    throw InputError(file, "cannot read dataset '" + name + "' (corrupt file?)");
-  if (H5Aexists(ds.get(), "dtype") > 0) {
-    std::string special = read_attr_string(loc, name, "dtype", file);
-    if (special == "bool") return out.to(torch::kBool);
-    if (special == "bfloat16") return out.view(torch::kBFloat16);
-    if (special == "float16") return out.view(torch::kFloat16);
-  }
+  torch::ScalarType stored = storage_type_of(ftype.get(), file + ": " + name);
+  return {apply_special_dtype(ds.get(), stored, file, name), std::vector<int64_t>(dims.begin(), dims.end())};
+}
+
+torch::Tensor read_tensor(hid_t loc, const std::string& name, const std::string& file) {
+  TensorMeta meta = read_tensor_meta(loc, name, file);
+  H5Handle ds(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), H5Dclose);
+  H5Handle ftype(H5Dget_type(ds.get()), H5Tclose);
+  torch::ScalarType stored = storage_type_of(ftype.get(), file + ": " + name);
+  torch::Tensor out = torch::empty(meta.sizes, torch::TensorOptions().dtype(stored));
+  H5Handle mtype = read_type_of(ftype.get());
+  if (out.numel() > 0 && H5Dread(ds.get(), mtype.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data_ptr()) < 0)
+    throw InputError(file, "cannot read dataset '" + name + "' (truncated or corrupt file)");
+  if (meta.dtype == torch::kBool) return out.to(torch::kBool);
+  if (meta.dtype != stored) return out.view(meta.dtype);  // bf16/fp16 words, same width
   return out;
 }
 
@@ -207,31 +257,28 @@ std::vector<std::string> list_datasets(hid_t loc, const std::string& group) {
 }
 
 void write_attr(hid_t loc, const std::string& obj, const std::string& key, const std::string& value) {
-  H5Handle o = open_object(loc, obj);
-  replace_attr(o.get(), key);
-  H5Handle s(H5Screate(H5S_SCALAR), H5Sclose);
-  H5Handle st(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(st.get(), H5T_VARIABLE);
-  H5Tset_cset(st.get(), H5T_CSET_UTF8);
-  H5Handle a(H5Acreate2(o.get(), key.c_str(), st.get(), s.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  H5Handle st = variable_string_type();
   const char* p = value.c_str();
-  H5Awrite(a.get(), st.get(), &p);
+  put_attr(loc, obj, key, st.get(), -1, &p);
 }
 
 void write_attr(hid_t loc, const std::string& obj, const std::string& key, int64_t value) {
-  H5Handle o = open_object(loc, obj);
-  replace_attr(o.get(), key);
-  H5Handle s(H5Screate(H5S_SCALAR), H5Sclose);
-  H5Handle a(H5Acreate2(o.get(), key.c_str(), H5T_NATIVE_INT64, s.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-  H5Awrite(a.get(), H5T_NATIVE_INT64, &value);
+  put_attr(loc, obj, key, H5T_NATIVE_INT64, -1, &value);
 }
 
 void write_attr(hid_t loc, const std::string& obj, const std::string& key, double value) {
-  H5Handle o = open_object(loc, obj);
-  replace_attr(o.get(), key);
-  H5Handle s(H5Screate(H5S_SCALAR), H5Sclose);
-  H5Handle a(H5Acreate2(o.get(), key.c_str(), H5T_NATIVE_DOUBLE, s.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
-  H5Awrite(a.get(), H5T_NATIVE_DOUBLE, &value);
+  put_attr(loc, obj, key, H5T_NATIVE_DOUBLE, -1, &value);
+}
+
+void write_attr(hid_t loc, const std::string& obj, const std::string& key, const std::vector<int64_t>& values) {
+  put_attr(loc, obj, key, H5T_NATIVE_INT64, static_cast<int64_t>(values.size()), values.data());
+}
+
+void write_attr(hid_t loc, const std::string& obj, const std::string& key, const std::vector<std::string>& values) {
+  std::vector<const char*> pointers;
+  for (const std::string& v : values) pointers.push_back(v.c_str());
+  H5Handle st = variable_string_type();
+  put_attr(loc, obj, key, st.get(), static_cast<int64_t>(values.size()), pointers.data());
 }
 
 bool has_attr(hid_t loc, const std::string& obj, const std::string& key) {
@@ -239,29 +286,67 @@ bool has_attr(hid_t loc, const std::string& obj, const std::string& key) {
   return H5Aexists_by_name(loc, obj.c_str(), key.c_str(), H5P_DEFAULT) > 0;
 }
 
+std::vector<std::string> list_attrs(hid_t loc, const std::string& obj) {
+  std::vector<std::string> names;
+  H5Handle o = open_object(loc, obj);
+  hsize_t index = 0;
+  H5Aiterate2(o.get(), H5_INDEX_NAME, H5_ITER_INC, &index, collect_attr_names, &names);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+AttrKind attr_kind(hid_t loc, const std::string& obj, const std::string& key, const std::string& file) {
+  H5Handle a = open_attr(loc, obj, key, file);
+  H5Handle ftype(H5Aget_type(a.get()), H5Tclose);
+  bool scalar = attr_length(a.get()) < 0;
+  switch (H5Tget_class(ftype.get())) {
+    case H5T_INTEGER: return scalar ? AttrKind::kInt : AttrKind::kIntList;
+    case H5T_FLOAT: return scalar ? AttrKind::kDouble : AttrKind::kOther;
+    case H5T_STRING: return scalar ? AttrKind::kString : AttrKind::kStringList;
+    default: return AttrKind::kOther;
+  }
+}
+
 std::string read_attr_string(hid_t loc, const std::string& obj, const std::string& key, const std::string& file) {
+  std::vector<std::string> values = read_attr_strings(loc, obj, key, file);
+  H5Handle a = open_attr(loc, obj, key, file);
+  if (attr_length(a.get()) >= 0) throw InputError(file, "attribute '" + key + "' is a list, expected one string");
+  return values.at(0);
+}
+
+std::vector<std::string> read_attr_strings(hid_t loc, const std::string& obj, const std::string& key,
+                                           const std::string& file) {
   H5Handle a = open_attr(loc, obj, key, file);
   H5Handle ftype(H5Aget_type(a.get()), H5Tclose);
   if (H5Tget_class(ftype.get()) != H5T_STRING) throw InputError(file, "attribute '" + key + "' is not a string");
+  size_t n = static_cast<size_t>(std::max<int64_t>(attr_length(a.get()), 1));
+  std::vector<std::string> out;
+  if (attr_length(a.get()) == 0) return out;
   if (H5Tis_variable_str(ftype.get()) > 0) {
     H5Handle mt(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_size(mt.get(), H5T_VARIABLE);
     H5Tset_cset(mt.get(), H5Tget_cset(ftype.get()));
-    char* p = nullptr;
-    if (H5Aread(a.get(), mt.get(), &p) < 0) throw InputError(file, "cannot read attribute '" + key + "'");
-    std::string s = p ? p : "";
-    H5free_memory(p);
-    return s;
+    std::vector<char*> p(n, nullptr);
+    if (H5Aread(a.get(), mt.get(), p.data()) < 0) throw InputError(file, "cannot read attribute '" + key + "'");
+    for (char* s : p) {
+      out.emplace_back(s ? s : "");
+      H5free_memory(s);
+    }
+    return out;
   }
-  size_t n = H5Tget_size(ftype.get());
-  std::string s(n, '\0');
-  H5Aread(a.get(), ftype.get(), s.data());
-  s.resize(std::strlen(s.c_str()));
-  return s;
+  size_t width = H5Tget_size(ftype.get());
+  std::string buffer(width * n, '\0');
+  if (H5Aread(a.get(), ftype.get(), buffer.data()) < 0) throw InputError(file, "cannot read attribute '" + key + "'");
+  for (size_t i = 0; i < n; ++i) {
+    std::string s = buffer.substr(i * width, width);
+    out.push_back(s.substr(0, std::strlen(s.c_str())));
+  }
+  return out;
 }
 
 int64_t read_attr_int(hid_t loc, const std::string& obj, const std::string& key, const std::string& file) {
   H5Handle a = open_attr(loc, obj, key, file);
+  if (attr_length(a.get()) >= 0) throw InputError(file, "attribute '" + key + "' is a list, expected one integer");
   int64_t v = 0;
   if (H5Aread(a.get(), H5T_NATIVE_INT64, &v) < 0) throw InputError(file, "attribute '" + key + "' is not an integer");
   return v;
@@ -269,8 +354,20 @@ int64_t read_attr_int(hid_t loc, const std::string& obj, const std::string& key,
 
 double read_attr_double(hid_t loc, const std::string& obj, const std::string& key, const std::string& file) {
   H5Handle a = open_attr(loc, obj, key, file);
+  if (attr_length(a.get()) >= 0) throw InputError(file, "attribute '" + key + "' is a list, expected one number");
   double v = 0;
   if (H5Aread(a.get(), H5T_NATIVE_DOUBLE, &v) < 0) throw InputError(file, "attribute '" + key + "' is not a number");
+  return v;
+}
+
+std::vector<int64_t> read_attr_ints(hid_t loc, const std::string& obj, const std::string& key,
+                                    const std::string& file) {
+  H5Handle a = open_attr(loc, obj, key, file);
+  int64_t n = attr_length(a.get());
+  std::vector<int64_t> v(static_cast<size_t>(std::max<int64_t>(n, 1)));
+  if (n == 0) return {};
+  if (H5Aread(a.get(), H5T_NATIVE_INT64, v.data()) < 0)
+    throw InputError(file, "attribute '" + key + "' is not a list of integers");
   return v;
 }
 
