@@ -1,6 +1,7 @@
 // Rank discovery from launcher environment variables (see rank_info.h).
 #include "distributed/rank_info.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -51,6 +52,16 @@ RankInfo rank_info_from_env() {
     throw InputError(info.launcher, "rank " + std::to_string(info.rank) + " outside world size " +
                                         std::to_string(info.world_size));
   return info;
+}
+
+int local_cuda_device(const RankInfo& info, int visible_devices) {
+  if (visible_devices < 1) throw InputError("device", "cuda requested but no CUDA device is visible");
+  if (visible_devices == 1) return 0;
+  if (info.local_rank >= visible_devices)
+    throw InputError("device", "local rank " + std::to_string(info.local_rank) + " but only " +
+                                   std::to_string(visible_devices) +
+                                   " GPUs visible: launch at most one rank per GPU on each node");
+  return info.local_rank;
 }
 
 }  // namespace recur::distributed

@@ -21,4 +21,9 @@ struct RankInfo {
 // naming the variable.
 RankInfo rank_info_from_env();
 
+// The GPU of this rank among `visible_devices` GPUs: the local rank, or 0 when each
+// rank sees a single GPU (Slurm's --gpus-per-task binds one device per task). More
+// local ranks than GPUs is an InputError: NCCL cannot put two ranks on one GPU.
+int local_cuda_device(const RankInfo& info, int visible_devices);
+
 }  // namespace recur::distributed
