@@ -16,15 +16,15 @@
 namespace recur::checkpoints {
 
 namespace fs = std::filesystem;
-using nlohmann::ordered_json;
+using nlohmann::json;
 
 namespace {
 
 constexpr const char* kBufferListRecord = "model_buffers";
 constexpr const char* kConfigRecord = "config";
 
-ordered_json record_json(const Record& record) {
-  return std::visit([](const auto& value) { return ordered_json(value); }, record);
+json record_json(const Record& record) {
+  return std::visit([](const auto& value) { return json(value); }, record);
 }
 
 int64_t numel(const std::vector<int64_t>& sizes) {
@@ -34,8 +34,8 @@ int64_t numel(const std::vector<int64_t>& sizes) {
 }
 
 // One bundle file: per-group totals, every tensor, records (config apart).
-ordered_json describe_file(const std::string& path, ordered_json* top) {
-  ordered_json d;
+json describe_file(const std::string& path, json* top) {
+  json d;
   d["file"] = fs::path(path).filename().string();
   BundleSummary summary;
   try {
@@ -45,10 +45,10 @@ ordered_json describe_file(const std::string& path, ordered_json* top) {
     return d;
   }
   d["checksum"] = checksum_to_hex(summary.checksum);
-  ordered_json groups = ordered_json::object(), tensors = ordered_json::array();
+  json groups = json::object(), tensors = json::array();
   for (const auto& [name, meta] : summary.tensors) {
     std::string group = name.substr(0, name.find('/'));
-    ordered_json& g = groups[group];
+    json& g = groups[group];
     if (g.is_null()) g = {{"tensors", 0}, {"elements", 0}};
     g["tensors"] = g["tensors"].get<int64_t>() + 1;
     g["elements"] = g["elements"].get<int64_t>() + numel(meta.sizes);
@@ -56,7 +56,7 @@ ordered_json describe_file(const std::string& path, ordered_json* top) {
   }
   d["groups"] = groups;
   d["tensors"] = tensors;
-  ordered_json records = ordered_json::object();
+  json records = json::object();
   for (const auto& [key, record] : summary.records) {
     if (key == kConfigRecord && std::holds_alternative<std::string>(record)) {
       (*top)["config"] = std::get<std::string>(record);
@@ -69,7 +69,7 @@ ordered_json describe_file(const std::string& path, ordered_json* top) {
 }
 
 // Fills "parameters" and "parameter_rule" of `top` from a described model.h5.
-void count_parameters(const ordered_json& model, ordered_json* top) {
+void count_parameters(const json& model, json* top) {
   if (!model.contains("tensors")) return;
   std::set<std::string> buffers;
   bool listed = model["records"].contains(kBufferListRecord);
@@ -86,8 +86,8 @@ void count_parameters(const ordered_json& model, ordered_json* top) {
                                     : "every /model tensor (the file lists no model_buffers)";
 }
 
-ordered_json describe_folder(const std::string& folder) {
-  ordered_json top;
+json describe_folder(const std::string& folder) {
+  json top;
   top["checkpoint"] = folder;
   std::vector<std::string> files;  // kept sorted: model.h5 < rank_00000.h5 < ...
   try {
@@ -108,9 +108,9 @@ ordered_json describe_folder(const std::string& folder) {
     std::sort(files.begin(), files.end());
   }
   top["config"] = nullptr;
-  top["ranks"] = ordered_json::array();
+  top["ranks"] = json::array();
   for (const std::string& name : files) {
-    ordered_json d = describe_file((fs::path(folder) / name).string(), &top);
+    json d = describe_file((fs::path(folder) / name).string(), &top);
     if (name == kModelFileName) {
       count_parameters(d, &top);
       if (!top.contains("step") && d["records"].contains("step")) top["step"] = d["records"]["step"];
@@ -134,13 +134,13 @@ std::string with_commas(int64_t n) {
   return out;
 }
 
-std::string shape_text(const ordered_json& shape) {
+std::string shape_text(const json& shape) {
   std::string s = "[";
   for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i].get<int64_t>());
   return s + "]";
 }
 
-void print_file(std::ostringstream& out, const std::string& label, const ordered_json& d, bool list_tensors) {
+void print_file(std::ostringstream& out, const std::string& label, const json& d, bool list_tensors) {
   out << label << "  " << d["file"].get<std::string>();
   if (d.contains("error")) {
     out << "  ERROR: " << d["error"].get<std::string>() << "\n";
@@ -183,10 +183,10 @@ nlohmann::json describe_checkpoint(const std::string& path) {
   if (!fs::exists(p)) throw InputError(path, "no such checkpoint file or folder");
   if (p.filename() == kCompleteFileName || fs::exists(p.parent_path() / kCompleteFileName))
     return describe_folder(p.parent_path().empty() ? "." : p.parent_path().string());
-  ordered_json top;  // a lone bundle file
+  read_bundle_summary(path);  // a lone bundle file: if unreadable, that is the answer
+  json top;
   top["config"] = nullptr;
-  ordered_json d = describe_file(path, &top);
-  if (d.contains("error")) throw InputError(path, d["error"].get<std::string>());
+  json d = describe_file(path, &top);
   top["file"] = d;
   count_parameters(d, &top);
   return top;

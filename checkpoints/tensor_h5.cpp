@@ -153,6 +153,18 @@ void put_attr(hid_t loc, const std::string& obj, const std::string& key, hid_t t
                              "' (attributes hold small values: store large data as a tensor)");
 }
 
+// File access for checkpoint files: no HDF5 file locks (they fail on some
+// Lustre/NFS mounts, and files are published by rename, never shared while
+// written). H5Pset_file_locking exists from HDF5 1.10.7 and 1.12.1.
+H5Handle file_access(bool for_writing) {
+  H5Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+#if (H5_VERSION_GE(1, 10, 7) && !H5_VERSION_GE(1, 12, 0)) || H5_VERSION_GE(1, 12, 1)
+  H5Pset_file_locking(fapl.get(), false, true);
+#endif
+  if (for_writing) H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_LATEST);
+  return fapl;
+}
+
 }  // namespace
 
 H5Handle open_h5_read(const std::string& path) {
@@ -163,16 +175,14 @@ H5Handle open_h5_read(const std::string& path) {
     std::fclose(f);
     throw InputError(path, "not an HDF5 file (or truncated/corrupt)");
   }
-  hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, file_access(false).get());
   if (id < 0) throw InputError(path, "cannot open HDF5 file (truncated or corrupt)");
   return H5Handle(id, H5Fclose);
 }
 
 H5Handle create_h5(const std::string& path) {
   h5_silence_errors();
-  H5Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-  H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_LATEST);
-  hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
+  hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, file_access(true).get());
   if (id < 0) throw InputError(path, "cannot create HDF5 file (does the folder exist and is it writable?)");
   return H5Handle(id, H5Fclose);
 }
@@ -308,10 +318,9 @@ AttrKind attr_kind(hid_t loc, const std::string& obj, const std::string& key, co
 }
 
 std::string read_attr_string(hid_t loc, const std::string& obj, const std::string& key, const std::string& file) {
-  std::vector<std::string> values = read_attr_strings(loc, obj, key, file);
-  H5Handle a = open_attr(loc, obj, key, file);
-  if (attr_length(a.get()) >= 0) throw InputError(file, "attribute '" + key + "' is a list, expected one string");
-  return values.at(0);
+  if (attr_length(open_attr(loc, obj, key, file).get()) >= 0)
+    throw InputError(file, "attribute '" + key + "' is a list, expected one string");
+  return read_attr_strings(loc, obj, key, file).at(0);
 }
 
 std::vector<std::string> read_attr_strings(hid_t loc, const std::string& obj, const std::string& key,
@@ -319,9 +328,10 @@ std::vector<std::string> read_attr_strings(hid_t loc, const std::string& obj, co
   H5Handle a = open_attr(loc, obj, key, file);
   H5Handle ftype(H5Aget_type(a.get()), H5Tclose);
   if (H5Tget_class(ftype.get()) != H5T_STRING) throw InputError(file, "attribute '" + key + "' is not a string");
-  size_t n = static_cast<size_t>(std::max<int64_t>(attr_length(a.get()), 1));
+  int64_t length = attr_length(a.get());
   std::vector<std::string> out;
-  if (attr_length(a.get()) == 0) return out;
+  if (length == 0) return out;
+  size_t n = length < 0 ? 1 : static_cast<size_t>(length);  // a scalar reads as one string
   if (H5Tis_variable_str(ftype.get()) > 0) {
     H5Handle mt(H5Tcopy(H5T_C_S1), H5Tclose);
     H5Tset_size(mt.get(), H5T_VARIABLE);
@@ -364,8 +374,8 @@ std::vector<int64_t> read_attr_ints(hid_t loc, const std::string& obj, const std
                                     const std::string& file) {
   H5Handle a = open_attr(loc, obj, key, file);
   int64_t n = attr_length(a.get());
-  std::vector<int64_t> v(static_cast<size_t>(std::max<int64_t>(n, 1)));
   if (n == 0) return {};
+  std::vector<int64_t> v(n < 0 ? 1 : static_cast<size_t>(n));  // a scalar reads as a list of one
   if (H5Aread(a.get(), H5T_NATIVE_INT64, v.data()) < 0)
     throw InputError(file, "attribute '" + key + "' is not a list of integers");
   return v;

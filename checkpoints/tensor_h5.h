@@ -21,6 +21,7 @@ namespace recur::checkpoints {
 // Files. Errors name the file; a missing or unreadable file is an InputError.
 // Files are created in the HDF5 1.8 format, whose object headers carry their
 // own checksums, so a flipped bit in file metadata is caught by HDF5 itself.
+// HDF5 file locking is off (it fails on some cluster file systems).
 H5Handle open_h5_read(const std::string& path);
 H5Handle create_h5(const std::string& path);  // truncates
 // Flushes everything to the OS; throws if HDF5 could not write (disk full, ...).

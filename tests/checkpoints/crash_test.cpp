@@ -39,6 +39,7 @@ TEST(CrashSafety, SigkillDuringSavesLeavesAResumableLatestCheckpoint) {
   ScratchDir run;
   std::mt19937 rng(2024);
   int64_t next_step = 1;
+  int kills_during_a_save = 0;
   for (int trial = 0; trial < 6; ++trial) {
     int report[2];
     ASSERT_EQ(pipe(report), 0);
@@ -62,6 +63,8 @@ TEST(CrashSafety, SigkillDuringSavesLeavesAResumableLatestCheckpoint) {
     ASSERT_TRUE(WIFSIGNALED(status)) << "the writer stopped by itself (status " << status << ")";
     for (int64_t step; read(report[0], &step, sizeof(step)) == sizeof(step);) completed = step;
     close(report[0]);
+    for (const auto& entry : std::filesystem::directory_iterator(checkpoints_dir(run.path())))
+      kills_during_a_save += entry.path().extension() == ".tmp";
 
     std::optional<CheckpointRef> latest = find_latest_complete(run.path());
     ASSERT_TRUE(latest.has_value()) << "trial " << trial;
@@ -72,6 +75,7 @@ TEST(CrashSafety, SigkillDuringSavesLeavesAResumableLatestCheckpoint) {
     EXPECT_TRUE(testing::same_bundle(load_rank_state(*latest, 0, 1), testing::rank_bundle(latest->manifest.step, 0)));
     next_step = latest->manifest.step + 1;  // resume the run where it stands
   }
+  RecordProperty("kills_during_a_save", kills_during_a_save);
 }
 
 }  // namespace
