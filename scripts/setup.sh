@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs every system package recur needs (build, run, tests) on Debian 12.
+#
+# Idempotent and quiet: when everything is installed it prints nothing and
+# changes nothing. Runs apt-get as root, or through sudo for a normal user.
+# The Slurm test installs its own packages (shared/slurm-local); they are not here.
+set -euo pipefail
+
+# The one list. Append here, with a comment when the reason is not obvious.
+RECUR_PACKAGES=(
+  build-essential cmake git pkg-config
+  libtorch-dev
+  # LibTorch calls libblas.so.3: OpenBLAS (OpenMP build, so torch's thread
+  # count applies) instead of the reference BLAS, which is ~20x slower.
+  libopenblas0-openmp
+  # The reference BLAS itself, only so a test can start recur on it and check
+  # the start-up warning; OpenBLAS stays the system default (higher priority).
+  libblas3
+  libopenmpi-dev openmpi-bin
+  libhdf5-dev
+  libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
+  libgtest-dev
+  # Tests: recur's exported .pt files load in torch; the docs' h5py examples run.
+  python3-torch python3-h5py python3-numpy
+)
+
+missing=()
+for package in "${RECUR_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+as_root=()
+[ "$(id -u)" -ne 0 ] && as_root=(sudo)
+apt_get() { "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -qq -o=Dpkg::Use-Pty=0 "$@" >/dev/null; }
+
+echo "setup.sh: installing ${missing[*]}"
+# A fresh image has no package lists: fetch them first. Otherwise try with the
+# lists we have and refresh them only if that fails (stale lists).
+if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -print -quit 2>/dev/null)" ]; then
+  apt_get update
+fi
+if ! apt_get install -y --no-install-recommends "${missing[@]}"; then
+  apt_get update
+  apt_get install -y --no-install-recommends "${missing[@]}"
+fi
+echo "setup.sh: done"

@@ -1,0 +1,101 @@
+// The `recur` binary: exit codes and messages of design.md, --version, --help,
+// and `recur train RECIPE --print-config`.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <regex>
+
+#include "recur_process.h"
+#include "trainer/config/config_loader.h"
+
+namespace recur::trainer {
+namespace {
+
+using recur::testing::run_recur;
+
+const std::string kFixtures = RECUR_TRAINER_FIXTURES;
+
+TEST(Cli, VersionShowsGitShaLibTorchAndNccl) {
+  const auto result = run_recur("--version");
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_TRUE(std::regex_search(result.out, std::regex(R"(^recur \S+ \(LibTorch \d+\.\d+\S*, NCCL (yes|no)\)\n$)")))
+      << result.out;
+}
+
+TEST(Cli, HelpOfTheProgramAndOfTrainExitZero) {
+  const auto program = run_recur("--help");
+  EXPECT_EQ(program.exit_code, 0);
+  EXPECT_NE(program.out.find("train"), std::string::npos) << program.out;
+  const auto train = run_recur("train --help");
+  EXPECT_EQ(train.exit_code, 0);
+  EXPECT_NE(train.out.find("--print-config"), std::string::npos) << train.out;
+  EXPECT_NE(train.out.find("overrides"), std::string::npos) << train.out;
+}
+
+TEST(Cli, PrintConfigPrintsTheResolvedConfigAndExitsZero) {
+  const auto result = run_recur("train " + kFixtures + "/child.yaml arch.L_cycles=3 'data_paths=[x.h5]' --print-config");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const Config printed = config_from_yaml(result.out, "stdout");
+  EXPECT_EQ(printed.arch.L_cycles, 3);             // override
+  EXPECT_EQ(printed.arch.H_cycles, 5);             // included base
+  EXPECT_EQ(printed.epochs, 200);                  // recipe
+  EXPECT_EQ(printed.data_paths, (std::vector<std::string>{"x.h5"}));
+  EXPECT_EQ(result.out, config_to_yaml(load_config(kFixtures + "/child.yaml",
+                                                   {"arch.L_cycles=3", "data_paths=[x.h5]"})));
+}
+
+TEST(Cli, MissingRecipeIsOneLineAndExitTwo) {
+  const auto result = run_recur("train missing.yaml --print-config");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err, "recur: error: missing.yaml: no such file\n");
+  EXPECT_EQ(result.out, "");
+}
+
+TEST(Cli, BadOverrideIsOneLineAndExitTwo) {
+  const auto result = run_recur("train " + kFixtures + "/child.yaml arch.L_cycle=3 --print-config");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err,
+            "recur: error: command line: unknown key 'arch.L_cycle' (did you mean 'arch.L_cycles'?)\n");
+}
+
+TEST(Cli, UsageErrorsExitTwoWithAPointerToHelp) {
+  const std::vector<std::string> usage_errors = {"fly", "--frobnicate", "train",
+                                                 "train " + kFixtures + "/child.yaml --frobnicate"};
+  for (const std::string& args : usage_errors) {
+    const auto result = run_recur(args);
+    EXPECT_EQ(result.exit_code, 2) << args;
+    EXPECT_EQ(result.err.rfind("recur: error: ", 0), 0u) << args << ": " << result.err;
+    EXPECT_NE(result.err.find("--help"), std::string::npos) << args << ": " << result.err;
+    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << args << ": " << result.err;
+  }
+  EXPECT_NE(run_recur("train").err.find("(see 'recur train --help')"), std::string::npos);
+  EXPECT_NE(run_recur("trian x.yaml").err.find("trian"), std::string::npos);
+}
+
+TEST(Cli, NoCommandPrintsTheHelpAndExitsTwo) {
+  const auto result = run_recur("");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.out, "");
+  EXPECT_NE(result.err.find("Subcommands:"), std::string::npos) << result.err;
+}
+
+// The dynamic linker takes libblas.so.3 from LD_LIBRARY_PATH first, so the
+// same binary can be started on Debian's reference BLAS and on OpenBLAS.
+const std::string kBlasDirs = "/usr/lib/x86_64-linux-gnu/";
+
+TEST(Cli, WarnsAtStartUpOnReferenceBlasOnly) {
+  if (!std::filesystem::exists(kBlasDirs + "blas/libblas.so.3") ||
+      !std::filesystem::exists(kBlasDirs + "openblas-openmp/libblas.so.3"))
+    GTEST_SKIP() << "needs Debian's libblas3 and libopenblas0-openmp (scripts/setup.sh installs both)";
+  const auto reference = run_recur("--version", "LD_LIBRARY_PATH=" + kBlasDirs + "blas");
+  EXPECT_EQ(reference.exit_code, 0);
+  EXPECT_NE(reference.err.find("reference BLAS"), std::string::npos) << reference.err;
+  EXPECT_NE(reference.err.find("libopenblas0-openmp"), std::string::npos) << reference.err;
+  EXPECT_EQ(std::count(reference.err.begin(), reference.err.end(), '\n'), 1) << reference.err;
+  const auto openblas = run_recur("--version", "LD_LIBRARY_PATH=" + kBlasDirs + "openblas-openmp");
+  EXPECT_EQ(openblas.exit_code, 0);
+  EXPECT_EQ(openblas.err, "");
+}
+
+}  // namespace
+}  // namespace recur::trainer
