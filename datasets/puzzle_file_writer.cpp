@@ -56,7 +56,7 @@ H5Handle create_token_dataset(hid_t group, const char* name, int64_t rows, int64
 // each wave in chunk order from this thread.
 void write_token_rows(hid_t group, const SplitContents& split, int64_t seq_len, int threads, const std::string& file) {
   const int64_t rows = split.index.num_examples();
-  const int64_t chunk_rows = chunk_rows_for(seq_len);
+  const int64_t chunk_rows = kChunkRows;
   H5Handle inputs = create_token_dataset(group, "inputs", rows, seq_len, chunk_rows, file);
   H5Handle labels = create_token_dataset(group, "labels", rows, seq_len, chunk_rows, file);
   const int64_t num_chunks = (rows + chunk_rows - 1) / chunk_rows;
@@ -138,8 +138,6 @@ void check_contents(const PuzzleFileContents& c) {
 }
 
 }  // namespace
-
-int64_t chunk_rows_for(int64_t seq_len) { return std::clamp<int64_t>(32768 / std::max<int64_t>(seq_len, 1), 16, 512); }
 
 void write_puzzle_file(const std::string& path, const PuzzleFileContents& contents, int threads) {
   check_contents(contents);

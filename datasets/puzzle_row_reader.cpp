@@ -16,11 +16,10 @@ constexpr int64_t kMaxRunRows = 64;
 
 }  // namespace
 
-PuzzleRowReader::PuzzleRowReader(const PuzzleMetadata& meta, Split split, size_t chunk_cache_bytes)
+PuzzleRowReader::PuzzleRowReader(const PuzzleMetadata& meta, Split split)
     : path_(meta.path), seq_len_(meta.seq_len), ignore_label_id_(meta.ignore_label_id), file_(h5_open_read(meta.path)) {
   H5Handle dapl(H5Pcreate(H5P_DATASET_ACCESS), H5Pclose);
-  // Many hash slots (a prime) so cached chunks rarely evict each other.
-  H5Pset_chunk_cache(dapl.get(), 100003, chunk_cache_bytes, 0.75);
+  H5Pset_chunk_cache(dapl.get(), 101, 0, 0.75);  // zero bytes: no cache (see the header)
   const std::string p = std::string("/") + split_name(split) + "/";
   inputs_ = h5_open_dataset(file_.get(), p + "inputs", path_, dapl.get());
   labels_ = h5_open_dataset(file_.get(), p + "labels", path_, dapl.get());

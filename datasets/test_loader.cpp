@@ -5,6 +5,7 @@
 
 #include "datasets/loader_options.h"
 #include "datasets/prefetcher.h"
+#include "datasets/puzzle_row_reader.h"
 
 namespace recur::datasets {
 
@@ -22,7 +23,7 @@ struct TestLoader::State {
       : options(o),
         meta(read_puzzle_metadata(path)),
         index(read_split_index(path, Split::kTest)),
-        reader(meta, Split::kTest, o.chunk_cache_bytes),
+        reader(meta, Split::kTest),
         local_rows(o.global_batch_size / o.world_size),
         batches((meta.test.total_examples + o.global_batch_size - 1) / o.global_batch_size) {}
 

@@ -14,7 +14,6 @@
 
 #include "datasets/batch.h"
 #include "datasets/puzzle_file.h"
-#include "datasets/puzzle_row_reader.h"
 
 namespace recur::datasets {
 
@@ -23,7 +22,6 @@ struct TestLoaderOptions {
   int rank = 0;
   int world_size = 1;
   int prefetch_batches = 4;
-  size_t chunk_cache_bytes = kDefaultChunkCacheBytes;
 };
 
 class TestLoader {

@@ -4,6 +4,7 @@
 #include "common/error.h"
 #include "datasets/loader_options.h"
 #include "datasets/prefetcher.h"
+#include "datasets/puzzle_row_reader.h"
 #include "datasets/train_sampler.h"
 
 namespace recur::datasets {
@@ -31,7 +32,7 @@ struct TrainLoader::State {
       : options(o),
         meta(read_puzzle_metadata(path)),
         sampler(read_split_index(path, Split::kTrain), o.seed, o.global_batch_size, o.epochs_per_iteration),
-        reader(meta, Split::kTrain, o.chunk_cache_bytes),
+        reader(meta, Split::kTrain),
         local_rows(o.global_batch_size / o.world_size) {
     consumed = produced = {0, 0, 0, sampler.fingerprint()};
   }

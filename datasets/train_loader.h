@@ -17,7 +17,6 @@
 
 #include "datasets/batch.h"
 #include "datasets/puzzle_file.h"
-#include "datasets/puzzle_row_reader.h"
 
 namespace recur::datasets {
 
@@ -28,7 +27,6 @@ struct TrainLoaderOptions {
   int world_size = 1;
   int64_t epochs_per_iteration = 1;
   int prefetch_batches = 4;
-  size_t chunk_cache_bytes = kDefaultChunkCacheBytes;
 };
 
 class TrainLoader {

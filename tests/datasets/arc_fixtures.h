@@ -62,7 +62,7 @@ inline ArcFileCheck check_arc_file_inverts(const std::string& path, const std::v
   ArcFileCheck check;
   for (Split split : {Split::kTrain, Split::kTest}) {
     const SplitIndex index = read_split_index(path, split);
-    PuzzleRowReader reader(meta, split, kDefaultChunkCacheBytes);
+    PuzzleRowReader reader(meta, split);
     for (int64_t p = 0; p < index.num_puzzles(); ++p) {
       const ParsedArcName name = parse_augmented_name(names.at(index.puzzle_identifiers[p]));
       const ArcTask& task = tasks.at(name.task);

@@ -27,7 +27,7 @@ std::string line(const SudokuGrid& g) {
 std::vector<std::pair<SudokuGrid, SudokuGrid>> read_split(const std::string& path, Split split) {
   const PuzzleMetadata meta = read_puzzle_metadata(path);
   const int64_t n = meta.split(split).total_examples;
-  PuzzleRowReader reader(meta, split, kDefaultChunkCacheBytes);
+  PuzzleRowReader reader(meta, split);
   std::vector<int32_t> in(n * 81), lab(n * 81);
   if (n > 0) reader.read_range(0, n, in.data(), lab.data());
   std::vector<std::pair<SudokuGrid, SudokuGrid>> rows(n);

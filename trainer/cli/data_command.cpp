@@ -1,0 +1,113 @@
+// `recur data arc|sudoku`: the command-line face of the dataset builders in
+// datasets/ (arc_builder.h, sudoku_builder.h). Parses options, runs the
+// builder and prints its report; all the work and all input checks live in
+// datasets/.
+#include "trainer/cli/data_command.h"
+
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+
+#include "common/error.h"
+#include "datasets/arc_builder.h"
+#include "datasets/parallel_for.h"
+#include "datasets/sudoku_builder.h"
+
+namespace recur::trainer {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void print_split(const char* name, const datasets::SplitMetadata& s) {
+  std::cout << "  " << name << ": " << s.total_groups << " groups, " << s.total_puzzles << " puzzles, "
+            << s.total_examples << " examples\n";
+}
+
+void print_written(const std::string& out, Clock::time_point start) {
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  std::cout << "  wrote " << out << " (" << std::fixed << std::setprecision(1)
+            << double(std::filesystem::file_size(out)) / 1e6 << " MB) in " << seconds << " s\n";
+}
+
+void check_threads(int threads) {
+  if (threads < 1) throw InputError("--threads", "must be at least 1");
+}
+
+void add_arc(CLI::App& data) {
+  auto o = std::make_shared<datasets::ArcBuildOptions>();
+  o->threads = datasets::default_thread_count();
+  CLI::App* arc = data.add_subcommand("arc", "ARC task folders (ARC-AGI-1/2, ConceptARC) -> one augmented puzzle file");
+  arc->add_option("--subsets", o->subsets, "Task folders (JSON files, directly or one folder down)")->required();
+  arc->add_option("--test-set", o->test_set,
+                  "The --subsets folder whose test pairs form the test split (its demonstrations are trained on)")
+      ->required();
+  arc->add_option("--out", o->out, "Output file, e.g. data/arc1-aug-1000.h5")->required();
+  arc->add_option("--augment", o->augment, "Augmented versions per task (dihedral + colour permutation)")
+      ->capture_default_str();
+  arc->add_option("--seed", o->seed, "Seed of every random choice")->capture_default_str();
+  arc->add_option("--threads", o->threads, "Worker threads (default: all cores)");
+  arc->callback([o] {
+    check_threads(o->threads);
+    const auto start = Clock::now();
+    const datasets::ArcBuildReport r = datasets::build_arc_dataset(*o);
+    std::cout << "recur data arc: " << r.tasks << " tasks (" << r.test_tasks << " in the test set), "
+              << r.num_puzzle_identifiers << " puzzle identifiers\n";
+    print_split("train", r.train);
+    print_split("test", r.test);
+    if (!r.not_full.empty()) {
+      std::cout << "  " << r.not_full.size() << " tasks have fewer than " << o->augment
+                << " distinct augmented versions (few colours or symmetric), e.g. " << r.not_full.front() << "\n";
+    }
+    print_written(o->out, start);
+  });
+}
+
+void add_sudoku(CLI::App& data) {
+  auto o = std::make_shared<datasets::SudokuBuildOptions>();
+  auto test_size = std::make_shared<int64_t>(-1);
+  o->threads = datasets::default_thread_count();
+  CLI::App* sudoku = data.add_subcommand("sudoku", "Sudoku puzzle lists or generated puzzles -> solved, augmented puzzle file");
+  auto* puzzles = sudoku->add_option("--puzzles", o->puzzle_files,
+                                     "Puzzle lists: 81 characters a line, 1-9 givens, '.' or '0' blanks, '#' comments");
+  auto* generate = sudoku->add_option("--generate", o->generate, "Generate this many unique-solution puzzles instead");
+  auto* givens = sudoku->add_option("--givens", o->givens, "Givens per generated puzzle (17..81; 24+ is fast)");
+  generate->needs(givens);
+  givens->needs(generate);
+  puzzles->excludes(generate);
+  sudoku->add_option("--out", o->out, "Output file, e.g. data/sudoku.h5")->required();
+  sudoku->add_option("--train-size", o->train_size, "Puzzles in the train split")->capture_default_str();
+  sudoku->add_option("--test-size", *test_size, "Puzzles in the test split (default: all the others)");
+  sudoku->add_option("--augment", o->augment, "Shuffled versions per train puzzle")->capture_default_str();
+  sudoku->add_option("--seed", o->seed, "Seed of the split, the shuffles and the generator")->capture_default_str();
+  sudoku->add_option("--threads", o->threads, "Worker threads (default: all cores)");
+  sudoku->callback([o, test_size, puzzles, generate] {
+    check_threads(o->threads);
+    if (puzzles->count() == 0 && generate->count() == 0) {
+      throw InputError("--puzzles/--generate", "give puzzle files with --puzzles or a count with --generate");
+    }
+    if (*test_size >= 0) o->test_size = *test_size;
+    const auto start = Clock::now();
+    const datasets::SudokuBuildReport r = datasets::build_sudoku_dataset(*o);
+    std::cout << "recur data sudoku: " << r.read << " puzzles " << (o->generate ? "generated" : "read") << ", "
+              << r.usable << " usable (skipped: " << r.duplicates << " duplicates, " << r.no_solution
+              << " without a solution, " << r.several_solutions << " with several)\n";
+    print_split("train", r.train);
+    print_split("test", r.test);
+    print_written(o->out, start);
+  });
+}
+
+}  // namespace
+
+void add_data_command(CLI::App& app) {
+  CLI::App* data = app.add_subcommand("data", "Build puzzle datasets (HDF5) from ARC or Sudoku sources");
+  data->require_subcommand(1);
+  add_arc(*data);
+  add_sudoku(*data);
+}
+
+}  // namespace recur::trainer
