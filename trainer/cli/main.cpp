@@ -26,7 +26,9 @@
 
 #include "common/error.h"
 #include "distributed/rank_info.h"
+#include "trainer/cli/data_command.h"
 #include "trainer/cli/export_command.h"
+#include "trainer/cli/inspect_command.h"
 #include "trainer/cli/train_command.h"
 #include "trainer/cli/version.h"
 #include "trainer/runtime/blas_check.h"
@@ -58,6 +60,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
   app.failure_message(usage_error_message);
   recur::trainer::add_train_command(app);
+  recur::trainer::add_data_command(app);
+  recur::trainer::add_inspect_command(app);
   recur::trainer::add_export_command(app);
 
   try {
