@@ -30,7 +30,6 @@
 #include "trainer/cli/export_command.h"
 #include "trainer/cli/inspect_command.h"
 #include "trainer/cli/train_command.h"
-#include "trainer/cli/verify_golden_command.h"
 #include "trainer/cli/version.h"
 #include "trainer/runtime/blas_check.h"
 
@@ -64,7 +63,6 @@ int main(int argc, char** argv) {
   recur::trainer::add_data_command(app);
   recur::trainer::add_inspect_command(app);
   recur::trainer::add_export_command(app);
-  recur::trainer::add_verify_golden_command(app);
 
   try {
     // Logs go to stderr: stdout carries results (--print-config YAML, eval JSON).
