@@ -30,6 +30,7 @@
 #include "trainer/cli/export_command.h"
 #include "trainer/cli/inspect_command.h"
 #include "trainer/cli/train_command.h"
+#include "trainer/cli/verify_golden_command.h"
 #include "trainer/cli/version.h"
 #include "trainer/runtime/blas_check.h"
 
@@ -63,6 +64,7 @@ int main(int argc, char** argv) {
   recur::trainer::add_data_command(app);
   recur::trainer::add_inspect_command(app);
   recur::trainer::add_export_command(app);
+  recur::trainer::add_verify_golden_command(app);
 
   try {
     // Logs go to stderr: stdout carries results (--print-config YAML, eval JSON).

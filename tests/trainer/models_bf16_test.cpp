@@ -1,0 +1,54 @@
+// forward_dtype bfloat16: activations and carried states in bf16 with fp32 master
+// weights and gradients, fp32 Q logits, float64 stablemax loss; close to float32.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include "models_test_support.h"
+#include "trainer/losses/act_loss.h"
+#include "trainer/models/factory.h"
+
+namespace recur::trainer {
+namespace {
+
+const ModelShape kShape{12, 16, 5};
+
+double normwise(const torch::Tensor& a, const torch::Tensor& b) {
+  const torch::Tensor x = a.to(torch::kFloat64), y = b.to(torch::kFloat64);
+  return ((x - y).abs().max() / y.abs().max()).item<double>();
+}
+
+TEST(ForwardDtype, Bfloat16StepKeepsTheReferenceDtypesAndTracksFloat32) {
+  torch::set_num_threads(1);
+  ArchConfig a = testing::tiny_trm();
+  a.forward_dtype = "bfloat16";
+  const auto bf = make_model(a, kShape, torch::kCPU, 0);
+  a.forward_dtype = "float32";
+  const auto fp = make_model(a, kShape, torch::kCPU, 0);
+  NamedTensors weights = bf->named_parameters();
+  weights.insert(weights.end(), bf->named_persistent_buffers().begin(), bf->named_persistent_buffers().end());
+  fp->load_named_tensors(weights, "bf16 model");  // same weights; H_init/L_init rounded to bf16 in both
+
+  const Batch b = testing::random_batch(3, kShape, 1);
+  torch::Generator g1 = at::make_generator<at::CPUGeneratorImpl>(0), g2 = at::make_generator<at::CPUGeneratorImpl>(0);
+  const ActStep sb = bf->step(bf->initial_carry(3), b, true, g1);
+  const ActStep sf = fp->step(fp->initial_carry(3), b, true, g2);
+  EXPECT_EQ(sb.carry.z_H.scalar_type(), torch::kBFloat16);
+  EXPECT_EQ(sb.outputs.logits.scalar_type(), torch::kBFloat16);
+  EXPECT_EQ(sb.outputs.q_halt_logits.scalar_type(), torch::kFloat32);
+  EXPECT_EQ(find_named(bf->named_persistent_buffers(), "model.inner.H_init").scalar_type(), torch::kBFloat16);
+
+  const ActLoss lb = act_loss(sb.outputs, sb.carry, LossType::kStablemax);
+  EXPECT_EQ(lb.loss.scalar_type(), torch::kFloat64);
+  lb.loss.backward();
+  const torch::Tensor& w = find_named(bf->named_parameters(), "model.inner.L_level.layers.0.mlp.down_proj.weight");
+  ASSERT_TRUE(w.grad().defined());
+  EXPECT_EQ(w.grad().scalar_type(), torch::kFloat32);
+
+  EXPECT_LT(normwise(sb.outputs.logits, sf.outputs.logits), 0.1);  // bf16 keeps ~3 significant digits
+  EXPECT_LT(normwise(sb.carry.z_H, sf.carry.z_H), 0.1);
+}
+
+}  // namespace
+}  // namespace recur::trainer

@@ -1,0 +1,53 @@
+// Internal to golden/: a model fixture loaded into a recur model, and the checks that
+// verify_golden() runs on it (verify_model_steps.cpp, verify_model_train.cpp).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "trainer/golden/compare.h"
+#include "trainer/golden/fixture.h"
+#include "trainer/losses/act_loss.h"
+#include "trainer/models/act.h"
+
+namespace recur::trainer {
+
+struct ModelUnderTest {
+  const GoldenFile& file;
+  FixtureKind kind;
+  ModelFixtureConfig config;
+  LossType loss_type;
+  std::unique_ptr<ActModel> model;
+  torch::Generator exploration;  // unused in effect: the fixtures set halt_exploration_prob = 0
+
+  // README tolerance for logits, Q values, the Q target and the carried state.
+  double forward_tol() const { return kind == FixtureKind::kTrmMlp ? 5e-5 : 1e-5; }
+};
+
+constexpr double kLossTol = 1e-5;      // loss, lm_loss, q_*_loss (relative)
+constexpr double kGradTol = 1e-4;      // every parameter gradient, puzzle-embedding rows
+constexpr double kAccuracyTol = 1e-6;  // metrics/accuracy
+constexpr double kParamTol = 1e-7;     // optimizer replay: parameters, puzzle table, EMA (absolute)
+constexpr double kMomentTol = 1e-6;    // optimizer replay: Adam moments (relative)
+
+// Builds the fixture's model on the CPU and, if its tensor names match the fixture's
+// (always the first check pushed), loads `weights/` and checks the RoPE tables.
+ModelUnderTest load_model_under_test(const GoldenFile& file, std::vector<Check>& checks);
+
+Batch read_batch(const GoldenFile& file, const std::string& group);
+Carry read_carry(const ModelUnderTest& m, const std::string& group);
+
+// One training-mode step from `carry_in` on `<group>/batch`, backward of loss / loss_divisor,
+// and every comparison against `<group>/...`. Returns the step's carry.
+Carry check_supervision_step(ModelUnderTest& m, const std::string& group, const Carry& carry_in,
+                             double loss_divisor, std::vector<Check>& checks);
+
+// The teacher-forced steps step_1.. and train/step_1.. (forward and gradients).
+void check_teacher_forced_steps(ModelUnderTest& m, std::vector<Check>& checks);
+// SignSGD / AdamATan2 / EMA replayed on the stored train/ gradients.
+void check_optimizer_replay(ModelUnderTest& m, std::vector<Check>& checks);
+// The README's fair end-to-end criterion on the free-running train/ run.
+void check_end_to_end(ModelUnderTest& m, std::vector<Check>& checks);
+
+}  // namespace recur::trainer

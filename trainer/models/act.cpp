@@ -1,0 +1,129 @@
+// ACT carry, slot reset and halting (see act.h).
+#include "trainer/models/act.h"
+
+#include "common/error.h"
+
+namespace recur::trainer {
+namespace {
+
+// Row b of `fresh` where reset[b], else row b of `kept`.
+torch::Tensor select_rows(const torch::Tensor& reset, const torch::Tensor& fresh, const torch::Tensor& kept) {
+  std::vector<int64_t> shape(fresh.dim(), 1);
+  shape[0] = -1;
+  return torch::where(reset.view(shape), fresh, kept);
+}
+
+torch::Tensor named_or_throw(const NamedTensors& list, const std::string& name, const std::string& where) {
+  torch::Tensor t = find_named(list, name);
+  if (!t.defined()) throw InputError(where, "carry tensor '" + name + "' is missing");
+  return t;
+}
+
+void expect_shape(const torch::Tensor& t, at::IntArrayRef shape, const std::string& name, const std::string& where) {
+  if (t.sizes() != shape)
+    throw InputError(where, "carry tensor '" + name + "' has shape " + c10::str(t.sizes()) + ", expected " +
+                                c10::str(shape));
+}
+
+}  // namespace
+
+NamedTensors Carry::to_named_tensors() const {
+  return {{"z_H", z_H},
+          {"z_L", z_L},
+          {"steps", steps},
+          {"halted", halted},
+          {"current_data/inputs", current_data.inputs},
+          {"current_data/labels", current_data.labels},
+          {"current_data/puzzle_identifiers", current_data.puzzle_identifiers}};
+}
+
+ActModel::ActModel(std::unique_ptr<RecursiveModel> inner, const ActConfig& config)
+    : inner_(std::move(inner)), config_(config) {}
+
+Carry ActModel::initial_carry(int64_t batch_size) const {
+  const auto ints = torch::TensorOptions().dtype(torch::kInt32).device(inner_->device());
+  const int64_t L = inner_->shape().seq_len;
+  Carry c;
+  c.z_H = inner_->empty_state(batch_size);
+  c.z_L = inner_->empty_state(batch_size);
+  c.steps = torch::zeros({batch_size}, ints);
+  c.halted = torch::ones({batch_size}, ints.dtype(torch::kBool));
+  c.current_data = {torch::zeros({batch_size, L}, ints), torch::zeros({batch_size, L}, ints),
+                    torch::zeros({batch_size}, ints)};
+  return c;
+}
+
+Carry ActModel::carry_from_named_tensors(const NamedTensors& tensors, const std::string& where) const {
+  const auto dev = inner_->device();
+  Carry c;
+  c.steps = named_or_throw(tensors, "steps", where).to(dev, torch::kInt32);
+  if (c.steps.dim() != 1) throw InputError(where, "carry tensor 'steps' must be 1-D");
+  const int64_t B = c.steps.size(0), S = inner_->state_length(), L = inner_->shape().seq_len;
+  c.z_H = named_or_throw(tensors, "z_H", where).to(dev, inner_->forward_dtype());
+  c.z_L = named_or_throw(tensors, "z_L", where).to(dev, inner_->forward_dtype());
+  c.halted = named_or_throw(tensors, "halted", where).to(dev, torch::kBool);
+  c.current_data.inputs = named_or_throw(tensors, "current_data/inputs", where).to(dev, torch::kInt32);
+  c.current_data.labels = named_or_throw(tensors, "current_data/labels", where).to(dev, torch::kInt32);
+  c.current_data.puzzle_identifiers =
+      named_or_throw(tensors, "current_data/puzzle_identifiers", where).to(dev, torch::kInt32);
+  expect_shape(c.z_H, {B, S, inner_->hidden_size()}, "z_H", where);
+  expect_shape(c.z_L, {B, S, inner_->hidden_size()}, "z_L", where);
+  expect_shape(c.halted, {B}, "halted", where);
+  expect_shape(c.current_data.inputs, {B, L}, "current_data/inputs", where);
+  expect_shape(c.current_data.labels, {B, L}, "current_data/labels", where);
+  expect_shape(c.current_data.puzzle_identifiers, {B}, "current_data/puzzle_identifiers", where);
+  return c;
+}
+
+void ActModel::load_named_tensors(const NamedTensors& source, const std::string& where) {
+  NamedTensors targets = inner_->named_parameters();
+  const NamedTensors& buffers = inner_->named_persistent_buffers();
+  targets.insert(targets.end(), buffers.begin(), buffers.end());
+  copy_named_into(targets, source, where);
+}
+
+torch::Tensor ActModel::exploration_min_steps(int64_t batch_size, torch::Generator& gen) const {
+  // Drawn on the CPU from the caller's generator (device-independent and checkpointable),
+  // every training step, as the reference draws rand_like/randint_like every step.
+  const auto cpu = torch::TensorOptions().device(torch::kCPU);
+  const torch::Tensor explore = torch::rand({batch_size}, gen, cpu.dtype(torch::kFloat32)) <
+                                config_.halt_exploration_prob;
+  const torch::Tensor min_steps =
+      torch::randint(2, config_.halt_max_steps + 1, {batch_size}, gen, cpu.dtype(torch::kInt32));
+  return (explore.to(torch::kInt32) * min_steps).to(inner_->device());
+}
+
+ActStep ActModel::step(const Carry& carry, const Batch& batch, bool training, torch::Generator& exploration) {
+  // 1. Halted slots start over on their row of the new batch.
+  const torch::Tensor& reset = carry.halted;
+  auto [z_H, z_L] = inner_->reset(reset, carry.z_H, carry.z_L);
+  const Batch data{select_rows(reset, batch.inputs, carry.current_data.inputs),
+                   select_rows(reset, batch.labels, carry.current_data.labels),
+                   select_rows(reset, batch.puzzle_identifiers, carry.current_data.puzzle_identifiers)};
+
+  // 2. One supervision step.
+  InnerOutput out = inner_->forward(z_H, z_L, data.inputs, data.puzzle_identifiers, training);
+  ActStep result;
+  result.outputs = {out.logits, out.q_halt, out.q_continue, torch::Tensor()};
+
+  // 3. Step count and halting.
+  torch::NoGradGuard no_grad;
+  const torch::Tensor steps = carry.steps.masked_fill(reset, 0) + 1;
+  const torch::Tensor is_last = steps >= config_.halt_max_steps;
+  torch::Tensor halted = is_last;
+  if (training && config_.halt_max_steps > 1) {
+    const torch::Tensor q_says_halt =
+        config_.q_continue_halting ? out.q_halt > out.q_continue : out.q_halt > 0;
+    halted = (halted | q_says_halt) & (steps >= exploration_min_steps(steps.size(0), exploration));
+    if (config_.q_continue_halting) {
+      // 4. Bootstrapped Q target from the state after this step (no replay buffer, no target net).
+      const InnerOutput next = inner_->forward(out.z_H, out.z_L, data.inputs, data.puzzle_identifiers, false);
+      result.outputs.target_q_continue =
+          torch::sigmoid(torch::where(is_last, next.q_halt, torch::maximum(next.q_halt, next.q_continue)));
+    }
+  }
+  result.carry = {out.z_H, out.z_L, steps, halted, data};
+  return result;
+}
+
+}  // namespace recur::trainer

@@ -1,0 +1,94 @@
+// Adaptive computation time (ACT): the carry, halting and slot reset around the
+// inner recursive model. This is the model the trainer steps.
+//
+// A batch of B "slots" is carried across optimizer steps. Each step():
+//   1. resets the slots that halted last step: z_H/z_L <- H_init/L_init, steps <- 0,
+//      and the slot takes its row of the NEW batch; slots still running keep their
+//      old data and the new batch's row for them is dropped, never seen;
+//   2. runs one supervision step of the inner model on the slots' current data;
+//   3. steps += 1; a slot halts at halt_max_steps or, in training, when its Q head
+//      says so (TRM: q_halt > 0; HRM: q_halt > q_continue); exploration keeps a slot
+//      running until a random minimum of 2..halt_max_steps steps with probability
+//      halt_exploration_prob (it can only delay halting);
+//   4. HRM only (training): a second, gradient-free forward from the new state gives
+//      the Q-learning target for q_continue.
+// Evaluation never halts early: every slot runs exactly halt_max_steps steps, which
+// keeps a batch in lock-step. The carried state is detached: no gradient crosses steps.
+// Exploration draws come from an explicit CPU generator, so a run is reproducible and
+// the trainer can checkpoint the generator with the carry.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <memory>
+#include <string>
+
+#include "trainer/models/named_tensors.h"
+#include "trainer/models/recursive_model.h"
+
+namespace recur::trainer {
+
+// One batch of examples as the data loader hands it over.
+struct Batch {
+  torch::Tensor inputs;              // int32 [B, L]
+  torch::Tensor labels;              // int32 [B, L], -100 where ignored
+  torch::Tensor puzzle_identifiers;  // int32 [B]
+};
+
+struct Carry {
+  torch::Tensor z_H, z_L;  // [B, S, D] in the forward dtype
+  torch::Tensor steps;     // int32 [B]: steps done on the slot's current example
+  torch::Tensor halted;    // bool [B]
+  Batch current_data;      // the example each slot works on
+
+  // "z_H", "z_L", "steps", "halted", "current_data/{inputs,labels,puzzle_identifiers}".
+  NamedTensors to_named_tensors() const;
+};
+
+struct ActConfig {
+  int64_t halt_max_steps = 16;
+  double halt_exploration_prob = 0.1;
+  bool q_continue_halting = false;  // HRM: halt on q_halt > q_continue and learn q_continue
+};
+
+struct StepOutputs {
+  torch::Tensor logits;             // [B, L, vocab], forward dtype, with grad
+  torch::Tensor q_halt_logits;      // [B] fp32, with grad
+  torch::Tensor q_continue_logits;  // [B] fp32, with grad
+  torch::Tensor target_q_continue;  // [B] fp32; defined only for HRM in training
+};
+
+struct ActStep {
+  Carry carry;  // the new carry (its current_data holds the labels to grade)
+  StepOutputs outputs;
+};
+
+class ActModel {
+ public:
+  ActModel(std::unique_ptr<RecursiveModel> inner, const ActConfig& config);
+
+  // All slots halted, so the first step() fills every slot from its batch.
+  Carry initial_carry(int64_t batch_size) const;
+  // A carry from its named tensors (checkpoint), checked against this model's shapes and
+  // moved to its device; a missing tensor or wrong shape is an InputError naming `where`.
+  Carry carry_from_named_tensors(const NamedTensors& tensors, const std::string& where) const;
+
+  ActStep step(const Carry& carry, const Batch& batch, bool training, torch::Generator& exploration);
+
+  const NamedTensors& named_parameters() const { return inner_->named_parameters(); }
+  const NamedTensors& named_persistent_buffers() const { return inner_->named_persistent_buffers(); }
+  // Copies parameters and persistent buffers in by name (named_tensors.h: copy_named_into).
+  void load_named_tensors(const NamedTensors& source, const std::string& where);
+
+  RecursiveModel& inner() { return *inner_; }
+  const RecursiveModel& inner() const { return *inner_; }
+  const ActConfig& config() const { return config_; }
+
+ private:
+  torch::Tensor exploration_min_steps(int64_t batch_size, torch::Generator& gen) const;
+
+  std::unique_ptr<RecursiveModel> inner_;
+  ActConfig config_;
+};
+
+}  // namespace recur::trainer
