@@ -94,6 +94,11 @@ void read_scalar_attr(hid_t loc, const std::string& key, H5T_class_t cls, hid_t 
 
 }  // namespace
 
+bool h5_is_thread_safe() {
+  hbool_t safe = false;
+  return H5is_library_threadsafe(&safe) >= 0 && safe;
+}
+
 H5Handle h5_open_read(const std::string& path) {
   h5_silence_errors();
   if (H5Fis_hdf5(path.c_str()) <= 0) {

@@ -15,6 +15,9 @@
 
 namespace recur::datasets {
 
+// Whether the HDF5 library serialises calls from several threads itself.
+bool h5_is_thread_safe();
+
 // Opens an existing file read-only; a missing, truncated or non-HDF5 file is an InputError.
 H5Handle h5_open_read(const std::string& path);
 // Creates (truncates) a file whose objects carry no timestamps.

@@ -2,6 +2,11 @@
 // never waits on disk: a bounded queue filled by `produce` on a worker thread
 // and drained by pop() on the caller's.
 //
+// With background = false, pop() simply calls produce itself. The loaders
+// use that when the HDF5 library is not thread-safe (h5_is_thread_safe()):
+// then no two threads may call HDF5 at once, and the trainer's own HDF5 use
+// (checkpoints) would race with a reader thread.
+//
 // produce(item) fills one item and returns false when it was the last one.
 // An exception thrown by produce is stored and rethrown by pop() once the
 // items before it are consumed. The destructor stops the worker cleanly (it
@@ -23,8 +28,9 @@ class Prefetcher {
  public:
   using Produce = std::function<bool(Item&)>;
 
-  Prefetcher(size_t depth, Produce produce) : depth_(depth < 1 ? 1 : depth), produce_(std::move(produce)) {
-    worker_ = std::thread([this] { run(); });
+  Prefetcher(size_t depth, Produce produce, bool background = true)
+      : depth_(depth < 1 ? 1 : depth), produce_(std::move(produce)) {
+    if (background) worker_ = std::thread([this] { run(); });
   }
   Prefetcher(const Prefetcher&) = delete;
   Prefetcher& operator=(const Prefetcher&) = delete;
@@ -34,10 +40,15 @@ class Prefetcher {
       stop_ = true;
     }
     changed_.notify_all();
-    worker_.join();
+    if (worker_.joinable()) worker_.join();
   }
 
   Item pop() {
+    if (!worker_.joinable() && !finished_) {  // no background thread: produce now
+      Item item;
+      finished_ = !produce_(item);
+      return item;
+    }
     std::unique_lock<std::mutex> lock(mutex_);
     changed_.wait(lock, [&] { return !queue_.empty() || error_ || finished_; });
     if (queue_.empty()) {

@@ -27,7 +27,7 @@ struct Solved {
 
 std::vector<SudokuGrid> read_or_generate(const SudokuBuildOptions& o, nlohmann::json* sources) {
   if (o.puzzle_files.empty() == (o.generate == 0)) {
-    throw InputError("--puzzles/--generate", "give puzzle files with --puzzles or a count with --generate, not both");
+    throw InputError("--puzzles/--generate", "give either puzzle files (--puzzles) or a count (--generate), not both");
   }
   if (o.generate < 0) throw InputError("--generate", "must be positive");
   if (o.generate > 0) return generate_sudokus(o.generate, o.givens, o.seed, o.threads);

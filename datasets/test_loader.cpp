@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "datasets/h5_io.h"
 #include "datasets/loader_options.h"
 #include "datasets/prefetcher.h"
 #include "datasets/puzzle_row_reader.h"
@@ -59,7 +60,7 @@ struct TestLoader::State {
   void start() {
     produced = 0;
     prefetcher = std::make_unique<Prefetcher<std::optional<Batch>>>(
-        options.prefetch_batches, [this](std::optional<Batch>& i) { return produce(i); });
+        options.prefetch_batches, [this](std::optional<Batch>& i) { return produce(i); }, h5_is_thread_safe());
   }
 };
 

@@ -2,6 +2,7 @@
 #include "datasets/train_loader.h"
 
 #include "common/error.h"
+#include "datasets/h5_io.h"
 #include "datasets/loader_options.h"
 #include "datasets/prefetcher.h"
 #include "datasets/puzzle_row_reader.h"
@@ -58,7 +59,8 @@ struct TrainLoader::State {
   }
 
   void start() {
-    prefetcher = std::make_unique<Prefetcher<Item>>(options.prefetch_batches, [this](Item& i) { return produce(i); });
+    prefetcher = std::make_unique<Prefetcher<Item>>(
+        options.prefetch_batches, [this](Item& i) { return produce(i); }, h5_is_thread_safe());
   }
 };
 

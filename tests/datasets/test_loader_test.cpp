@@ -101,6 +101,23 @@ TEST(Prefetcher, DeliversItemsInOrderThenTheError) {
   EXPECT_THROW(p.pop(), std::runtime_error);
 }
 
+TEST(Prefetcher, WithoutABackgroundThreadProducesOnPop) {
+  int produced = 0;
+  Prefetcher<int> p(
+      2,
+      [&](int& item) {
+        if (produced == 2) throw std::runtime_error("disk on fire");
+        item = produced++;
+        return true;
+      },
+      /*background=*/false);
+  EXPECT_EQ(produced, 0);  // nothing runs ahead
+  EXPECT_EQ(p.pop(), 0);
+  EXPECT_EQ(produced, 1);
+  EXPECT_EQ(p.pop(), 1);
+  EXPECT_THROW(p.pop(), std::runtime_error);
+}
+
 TEST(Prefetcher, StopsCleanlyWhileProducing) {
   // The destructor must not hang when the queue is full and nobody pops.
   Prefetcher<int> p(1, [](int& item) {
