@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <regex>
+#include <sstream>
 
 #include "recur_process.h"
 #include "trainer/config/config_loader.h"
@@ -30,6 +31,23 @@ TEST(Cli, HelpOfTheProgramAndOfTrainExitZero) {
   EXPECT_EQ(train.exit_code, 0);
   EXPECT_NE(train.out.find("--print-config"), std::string::npos) << train.out;
   EXPECT_NE(train.out.find("overrides"), std::string::npos) << train.out;
+}
+
+// Every command listed by `recur --help` answers `recur <command> --help`.
+TEST(Cli, EveryCommandHasHelp) {
+  const std::string help = run_recur("--help").out;
+  const size_t list = help.find("Subcommands:\n");
+  ASSERT_NE(list, std::string::npos) << help;
+  std::istringstream lines(help.substr(list + 13));
+  int commands = 0;
+  for (std::string line, name; std::getline(lines, line);) {
+    if (!(std::istringstream(line) >> name)) break;
+    const auto result = run_recur(name + " --help");
+    EXPECT_EQ(result.exit_code, 0) << name << ": " << result.err;
+    EXPECT_NE(result.out.find("Usage:"), std::string::npos) << name << ": " << result.out;
+    ++commands;
+  }
+  EXPECT_GE(commands, 1);
 }
 
 TEST(Cli, PrintConfigPrintsTheResolvedConfigAndExitsZero) {
