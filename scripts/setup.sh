@@ -34,16 +34,20 @@ done
 
 as_root=()
 [ "$(id -u)" -ne 0 ] && as_root=(sudo)
-apt_get() { "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -qq -o=Dpkg::Use-Pty=0 "$@" >/dev/null; }
+# apt's output (including debconf chatter) is shown only when it fails.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+apt_get() { "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -qq -o=Dpkg::Use-Pty=0 "$@" >"$log" 2>&1; }
+fail() { cat "$log" >&2; echo "setup.sh: apt-get failed" >&2; exit 1; }
 
 echo "setup.sh: installing ${missing[*]}"
 # A fresh image has no package lists: fetch them first. Otherwise try with the
 # lists we have and refresh them only if that fails (stale lists).
 if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -print -quit 2>/dev/null)" ]; then
-  apt_get update
+  apt_get update || fail
 fi
 if ! apt_get install -y --no-install-recommends "${missing[@]}"; then
-  apt_get update
-  apt_get install -y --no-install-recommends "${missing[@]}"
+  apt_get update || fail
+  apt_get install -y --no-install-recommends "${missing[@]}" || fail
 fi
 echo "setup.sh: done"
