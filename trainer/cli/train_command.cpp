@@ -3,9 +3,8 @@
 // The recipe and overrides resolve to one Config (config_loader.h): the same
 // fully resolved config that a run saves, printed by --print-config.
 //
-// Training itself (run_training in trainer/train/train_loop.h) is wired in
-// with the train loop; until then --print-config is the only mode, so it is
-// required rather than silently doing nothing.
+// Training itself is run_training (trainer/train/train_loop.h); a clean stop
+// on SIGUSR1/SIGTERM ends with status 75 so a Slurm script requeues.
 #include "trainer/cli/train_command.h"
 
 #include <CLI/CLI.hpp>
@@ -16,6 +15,7 @@
 #include <vector>
 
 #include "trainer/config/config_loader.h"
+#include "trainer/train/train_loop.h"
 
 namespace recur::trainer {
 namespace {
@@ -36,12 +36,16 @@ void add_train_command(CLI::App& app) {
   train->add_option("overrides", args->overrides,
                     "Config overrides key=value with dotted keys, e.g. arch.L_cycles=4 lr=1e-4");
   train->add_flag("--print-config", args->print_config,
-                  "Print the fully resolved config (every key, with its doc) as YAML and exit")
-      ->required();
+                  "Print the fully resolved config (every key, with its doc) as YAML and exit");
   train->footer("The config keys and their meaning: recur train RECIPE --print-config");
   train->callback([args] {
     const Config config = load_config(args->recipe, args->overrides);
-    std::cout << config_to_yaml(config);
+    if (args->print_config) {
+      std::cout << config_to_yaml(config);
+      return;
+    }
+    const int status = run_training(config, TrainOptions{args->recipe});
+    if (status != 0) throw CLI::RuntimeError(status);
   });
 }
 

@@ -1,0 +1,34 @@
+// Process start-up shared by train/eval/bench (see session.h).
+#include "trainer/train/session.h"
+
+#include "common/error.h"
+#include "distributed/make_communicator.h"
+#include "trainer/memory/memory_meter.h"
+#include "trainer/runtime/threads.h"
+
+namespace recur::trainer {
+namespace {
+
+torch::Device choose_device(const std::string& name, const distributed::RankInfo& info) {
+  const bool cuda = torch::cuda::is_available();
+  if (name == "cpu" || (name == "auto" && !cuda)) return torch::kCPU;
+  if (name != "cuda" && name != "auto") throw InputError("device", "expected auto, cpu or cuda, got '" + name + "'");
+  if (!cuda) throw InputError("device", "cuda was asked for, but this LibTorch build sees no usable GPU");
+  const int index = distributed::local_cuda_device(info, static_cast<int>(torch::cuda::device_count()));
+  return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
+}
+
+}  // namespace
+
+Session start_session(const std::string& device, int64_t threads, double watchdog_timeout_s) {
+  Session s;
+  s.info = distributed::rank_info_from_env();
+  s.mpi = std::make_unique<distributed::MpiRuntime>(s.info);
+  s.device = choose_device(device, s.info);
+  s.threads = configure_threads(threads, s.info.local_world_size);
+  install_cpu_memory_meter();
+  s.comm = distributed::make_communicator(*s.mpi, s.device, watchdog_timeout_s);
+  return s;
+}
+
+}  // namespace recur::trainer

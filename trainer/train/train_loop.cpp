@@ -1,0 +1,319 @@
+// The training run (see train_loop.h).
+#include "trainer/train/train_loop.h"
+
+#include <c10/util/Exception.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "checkpoints/checkpoint_loader.h"
+#include "checkpoints/checkpoint_writer.h"
+#include "common/error.h"
+#include "datasets/loader_options.h"
+#include "datasets/puzzle_file.h"
+#include "datasets/test_loader.h"
+#include "datasets/train_loader.h"
+#include "distributed/startup_sync.h"
+#include "trainer/config/config_loader.h"
+#include "trainer/memory/memory_meter.h"
+#include "trainer/train/evaluate.h"
+#include "trainer/train/metrics_log.h"
+#include "trainer/train/progress.h"
+#include "trainer/train/run_dir.h"
+#include "trainer/train/session.h"
+#include "trainer/train/stop_signals.h"
+#include "trainer/train/train_step.h"
+
+namespace recur::trainer {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// recur trains on one dataset file per split (the reference can merge several).
+std::string one_path(const std::vector<std::string>& paths, const char* key) {
+  if (paths.size() != 1)
+    throw InputError(key, "expected exactly one dataset file, got " + std::to_string(paths.size()) +
+                              " (build one file with `recur data ...`)");
+  return paths.front();
+}
+
+// The reference's step count: epochs * examples per epoch / global batch, truncated.
+int64_t total_train_steps(const Config& c, const datasets::SplitMetadata& train) {
+  return static_cast<int64_t>(static_cast<double>(c.epochs) * static_cast<double>(train.total_groups) *
+                              train.mean_puzzle_examples / static_cast<double>(c.global_batch_size));
+}
+
+bool has_arc_evaluator(const Config& c) {
+  for (const EvaluatorConfig& e : c.evaluators) {
+    if (e.name == "arc") return true;
+  }
+  return false;
+}
+
+const EvaluatorConfig& arc_evaluator_config(const Config& c) {
+  for (const EvaluatorConfig& e : c.evaluators) {
+    if (e.name == "arc") return e;
+  }
+  throw std::logic_error("no arc evaluator configured");
+}
+
+class Run {
+ public:
+  Run(Config config, const TrainOptions& options, Session& session);
+  int train();
+
+ private:
+  void resume_or_initialise();
+  void train_one(const datasets::Batch& batch);
+  void log_train(const Metrics& m, double lr);
+  void evaluate_and_log();
+  void save(bool eval);
+  double epoch() const;
+
+  Config config_;
+  Session& session_;
+  std::string config_yaml_;
+  std::string train_path_, test_path_;
+  datasets::PuzzleMetadata meta_;
+  LossType loss_type_;
+  TrainState state_;
+  std::unique_ptr<datasets::TrainLoader> train_loader_;
+  std::unique_ptr<datasets::TestLoader> test_loader_;
+  std::unique_ptr<ArcEvaluator> arc_;
+  std::unique_ptr<MetricsLog> log_;
+  std::unique_ptr<Progress> progress_;
+  int64_t total_steps_ = 0;
+  int64_t total_iterations_ = 0;
+  int64_t last_saved_step_ = -1;
+  // Timing since the last metrics row.
+  int64_t interval_steps_ = 0;
+  double interval_seconds_ = 0;
+  Metrics last_eval_;
+};
+
+Run::Run(Config config, const TrainOptions& options, Session& session)
+    : config_(std::move(config)),
+      session_(session),
+      loss_type_(parse_loss_type(config_.arch.loss.loss_type)) {
+  distributed::Communicator& comm = *session_.comm;
+  if (!session_.is_rank0()) spdlog::set_level(spdlog::level::warn);
+  config_.run_dir = resolve_run_dir(config_.run_dir, options.recipe_path, comm);
+  config_yaml_ = config_to_yaml(config_);
+  if (session_.is_rank0()) prepare_run_dir(config_.run_dir, config_yaml_);
+  spdlog::info("run folder {} ({} rank(s), device {}, {} thread(s) per rank)", config_.run_dir,
+               session_.world_size(), session_.device.str(), session_.threads);
+
+  // Data.
+  train_path_ = one_path(config_.data_paths, "data_paths");
+  test_path_ = config_.data_paths_test.empty() ? train_path_ : one_path(config_.data_paths_test, "data_paths_test");
+  meta_ = datasets::read_puzzle_metadata(train_path_);
+  datasets::check_batch_slicing(config_.global_batch_size, session_.rank(), session_.world_size());
+  const int64_t local_batch = config_.global_batch_size / session_.world_size();
+  if (local_batch % config_.grad_accum_steps != 0)
+    throw InputError("grad_accum_steps", std::to_string(config_.grad_accum_steps) +
+                                             " must divide the local batch size " + std::to_string(local_batch));
+  train_loader_ = std::make_unique<datasets::TrainLoader>(
+      train_path_, datasets::TrainLoaderOptions{static_cast<uint64_t>(config_.seed), config_.global_batch_size,
+                                                session_.rank(), session_.world_size(), config_.eval_interval});
+  test_loader_ = std::make_unique<datasets::TestLoader>(
+      test_path_, datasets::TestLoaderOptions{config_.global_batch_size, session_.rank(), session_.world_size()});
+  if (has_arc_evaluator(config_)) {
+    std::optional<std::string> puzzles = datasets::read_test_puzzles(test_path_);
+    if (!puzzles) throw InputError(test_path_, "the arc evaluator needs ARC data with /test_puzzles");
+    arc_ = std::make_unique<ArcEvaluator>(datasets::read_identifiers(test_path_), *puzzles,
+                                          arc_evaluator_config(config_), test_path_);
+  }
+  total_steps_ = total_train_steps(config_, meta_.train);
+  total_iterations_ = config_.epochs / config_.eval_interval;
+
+  // Model, then the state it resumes from.
+  state_ = make_train_state(config_, ModelShape{meta_.vocab_size, meta_.seq_len, meta_.num_puzzle_identifiers},
+                            session_.device, session_.rank(), local_batch);
+  resume_or_initialise();
+  distributed::check_consistency(comm, config_yaml_, model_tensors(*state_.model));
+
+  if (session_.is_rank0()) {
+    log_ = std::make_unique<MetricsLog>(config_.run_dir + "/metrics.jsonl", state_.step);
+    progress_ = std::make_unique<Progress>(total_steps_, state_.step);
+  }
+  install_stop_signal_handlers();
+}
+
+void Run::resume_or_initialise() {
+  distributed::Communicator& comm = *session_.comm;
+  std::string folder;
+  if (config_.resume == "auto" && session_.is_rank0()) {
+    if (auto latest = checkpoints::find_latest_complete(config_.run_dir)) folder = latest->folder;
+  }
+  folder = distributed::broadcast_text_from_rank0(comm, folder, "resume_folder");
+  if (!folder.empty()) {
+    const checkpoints::CheckpointRef ref = checkpoints::open_checkpoint(folder);
+    checkpoints::check_world_size(ref, session_.world_size());
+    attach_optimizers(state_, config_);
+    const checkpoints::StateBundle model = checkpoints::load_model_state(ref);
+    if (model.get_string("config") != config_yaml_)
+      spdlog::warn("the config differs from the one saved in {}; continuing with the new one", folder);
+    const std::vector<uint8_t> votes = restore_model_state(state_, model);
+    if (arc_ && session_.is_rank0()) arc_->restore_pooled_votes(votes);
+    train_loader_->restore(
+        restore_rank_state(state_, checkpoints::load_rank_state(ref, session_.rank(), session_.world_size())));
+    last_saved_step_ = state_.step;
+    spdlog::info("resumed from {} (step {})", folder, state_.step);
+    return;
+  }
+  if (!config_.init_from.empty()) {
+    load_initial_weights(*state_.model, config_.init_from);
+    spdlog::info("initial weights from {}", config_.init_from);
+  }
+  // Every rank starts from rank 0's weights (the init is seeded alike, init_from may not be).
+  distributed::broadcast_from_rank0(comm, model_tensors(*state_.model));
+  attach_optimizers(state_, config_);
+}
+
+double Run::epoch() const {
+  const double per_epoch = static_cast<double>(meta_.train.total_groups) * meta_.train.mean_puzzle_examples;
+  return per_epoch > 0 ? static_cast<double>(state_.step * config_.global_batch_size) / per_epoch : 0.0;
+}
+
+void Run::train_one(const datasets::Batch& b) {
+  const auto start = Clock::now();
+  state_.step += 1;
+  const StepRates rates = rates_at_step(config_, state_.step, total_steps_);
+  const Metrics m = train_step(state_, batch_to_device(b, session_.device), config_, loss_type_, rates,
+                               *session_.comm);
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  state_.train_seconds += seconds;
+  interval_seconds_ += seconds;
+  interval_steps_ += 1;
+  // Start-up (data, first allocations) is over: collectives get the normal timeout.
+  if (interval_steps_ == 1) session_.comm->set_watchdog_timeout(config_.watchdog_timeout_s);
+  if (state_.step % config_.log_interval == 0 || state_.step == total_steps_) log_train(m, rates.lr);
+  if (progress_) {
+    const double sps = config_.global_batch_size / std::max(seconds, 1e-9);
+    progress_->update(state_.step, m.at("loss"), m.count("accuracy") ? m.at("accuracy") : 0.0, sps);
+  }
+}
+
+void Run::log_train(const Metrics& m, double lr) {
+  if (!log_) {
+    interval_steps_ = interval_seconds_ = 0;
+    return;
+  }
+  nlohmann::json row = {{"step", state_.step}, {"epoch", epoch()}, {"lr", lr},
+                        {"train_seconds", state_.train_seconds}};
+  for (const auto& [key, value] : m) {
+    if (key != "count") row[key] = value;
+  }
+  const double per_step = interval_seconds_ / std::max<int64_t>(interval_steps_, 1);
+  row["ms_per_step"] = 1000.0 * per_step;
+  row["samples_per_s"] = config_.global_batch_size / std::max(per_step, 1e-9);
+  row["peak_mem_mb"] = memory_stats(session_.device).peak_bytes / (1024.0 * 1024.0);
+  log_->write(row);
+  interval_steps_ = 0;
+  interval_seconds_ = 0;
+}
+
+void Run::evaluate_and_log() {
+  const auto start = Clock::now();
+  EvalResult r = evaluate(state_, *test_loader_, loss_type_, arc_.get(), *session_.comm);
+  last_eval_ = r.metrics;
+  if (!session_.is_rank0()) return;
+  nlohmann::json row = {{"step", state_.step}, {"epoch", epoch()}, {"train_seconds", state_.train_seconds}};
+  std::string summary = "eval at step " + std::to_string(state_.step) + ":";
+  for (const auto& [key, value] : r.metrics) {
+    row["eval/" + key] = value;
+    if (key == "exact_accuracy" || key == "accuracy" || key.rfind("ARC/pass@", 0) == 0)
+      summary += " " + key + " " + std::to_string(value);
+  }
+  row["eval_seconds"] = std::chrono::duration<double>(Clock::now() - start).count();
+  log_->write(row);
+  progress_->message(summary);
+  if (r.arc) {
+    const std::string dir = config_.run_dir + "/eval/step_" + std::to_string(state_.step);
+    std::filesystem::create_directories(dir);
+    write_text_atomically(dir + "/submission.json", r.arc->submission.dump());
+  }
+}
+
+void Run::save(bool eval) {
+  if (state_.step == last_saved_step_ && !eval) return;
+  distributed::Communicator& comm = *session_.comm;
+  checkpoints::StateBundle model;
+  if (session_.is_rank0())
+    model = model_state_bundle(state_, config_yaml_, arc_ ? arc_->pooled_votes() : std::vector<uint8_t>{});
+  const checkpoints::StateBundle rank = rank_state_bundle(state_, train_loader_->cursor());
+  checkpoints::SaveOptions options{config_.run_dir, state_.step, session_.rank(), session_.world_size(), eval,
+                                   {config_.keep_checkpoints, config_.keep_eval_checkpoints}};
+  // Rank 0's write can take a while: peers wait in the all-ok collective.
+  comm.set_watchdog_timeout(config_.watchdog_first_step_timeout_s);
+  const std::string folder = checkpoints::save_checkpoint(
+      options, session_.is_rank0() ? &model : nullptr, rank,
+      [&comm](bool ok) { return !comm.agree_any(!ok, "checkpoint_ok"); });
+  comm.set_watchdog_timeout(config_.watchdog_timeout_s);
+  last_saved_step_ = state_.step;
+  spdlog::info("checkpoint {}", folder);
+}
+
+int Run::train() {
+  distributed::Communicator& comm = *session_.comm;
+  bool out_of_time = false;
+  while (train_loader_->cursor().iteration < total_iterations_ && !out_of_time) {
+    while (std::optional<datasets::Batch> batch = train_loader_->next()) {
+      if (state_.step >= total_steps_) continue;  // the reference skips batches past the total
+      train_one(*batch);
+      // Stop decisions are collective: a signal or the clock may reach one rank first.
+      if (comm.agree_any(stop_signal_received() != 0, "stop_signal")) {
+        if (progress_) progress_->message("stop signal received: writing a checkpoint, then exiting 75");
+        save(/*eval=*/false);
+        return kExitRequeue;
+      }
+      const bool over_budget =
+          config_.max_train_minutes > 0 && state_.train_seconds >= 60.0 * config_.max_train_minutes;
+      if (comm.agree_any(over_budget, "time_budget")) {
+        out_of_time = true;
+        if (progress_) progress_->message("max_train_minutes reached at step " + std::to_string(state_.step));
+        break;
+      }
+      if (config_.checkpoint_interval > 0 && state_.step % config_.checkpoint_interval == 0) save(false);
+    }
+    const int64_t done = train_loader_->cursor().iteration;
+    const bool last = out_of_time || done >= total_iterations_;
+    if (done > config_.min_eval_interval || last) {
+      evaluate_and_log();
+      if (config_.checkpoint_every_eval || last) save(/*eval=*/true);
+    }
+  }
+  if (progress_) progress_->finish();
+  if (session_.is_rank0()) {
+    nlohmann::json final_row = {{"step", state_.step}, {"train_seconds", state_.train_seconds},
+                                {"run_dir", config_.run_dir}};
+    for (const auto& [key, value] : last_eval_) final_row["eval/" + key] = value;
+    std::cout << final_row.dump() << std::endl;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_training(const Config& config, const TrainOptions& options) {
+  Session session = start_session(config.device, config.threads, config.watchdog_first_step_timeout_s);
+  try {
+    Run run(config, options, session);
+    return run.train();
+  } catch (const std::exception& e) {
+    if (session.world_size() == 1) throw;
+    // One rank failing alone would leave the others waiting in a collective
+    // until their watchdog fires: end the whole job now, with the same status
+    // main would give (2 for bad input, 1 otherwise).
+    const bool input = dynamic_cast<const InputError*>(&e) != nullptr;
+    const c10::Error* torch_error = dynamic_cast<const c10::Error*>(&e);
+    std::cerr << "recur: error: rank " << session.rank() << ": "
+              << (torch_error ? torch_error->what_without_backtrace() : e.what()) << std::endl;
+    session.mpi->abort_job(input ? 2 : 1);
+  }
+}
+
+}  // namespace recur::trainer

@@ -1,0 +1,74 @@
+// Everything a training run carries from one step to the next, and how it is
+// saved and restored.
+//
+// The checkpoint (checkpoints/) stores what it is handed: this file decides
+// what that is. model.h5 (rank 0's view, identical on every rank) holds
+//   model/<name>   parameters and persistent buffers (reference names),
+//   ema/<name>     the EMA shadow, optim/...  AdamATan2 moments and step,
+//   eval/arc_votes the pooled ARC votes (aggregated voting survives a resume),
+//   records        step, config (YAML), model_buffers, train_seconds;
+// rank_RRRRR.h5 holds what differs per rank:
+//   carry/...      the ACT carry of this rank's slots,
+//   rng/exploration the generator of ACT exploration draws,
+//   records        loader_cursor.
+// Restoring both gives a run bit-identical to one that never stopped.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <memory>
+#include <vector>
+
+#include "checkpoints/state_bundle.h"
+#include "datasets/batch.h"
+#include "distributed/flat_gradients.h"
+#include "trainer/config/config.h"
+#include "trainer/models/act.h"
+#include "trainer/models/recursive_model.h"
+#include "trainer/optim/adam_atan2.h"
+#include "trainer/optim/ema.h"
+
+namespace recur::trainer {
+
+struct TrainState {
+  std::unique_ptr<ActModel> model;
+  std::unique_ptr<AdamATan2> adam;                    // null with freeze_weights
+  std::unique_ptr<Ema> ema;                           // null unless ema: true
+  std::unique_ptr<distributed::FlatGradients> grads;  // null with freeze_weights
+  Carry carry;
+  torch::Generator exploration;  // ACT exploration draws (CPU)
+  int64_t step = 0;              // optimizer steps taken
+  double train_seconds = 0;      // wall-clock seconds spent in training steps
+};
+
+// The model with its reference init and a fresh carry of `local_batch` slots;
+// no optimizers yet (they copy the weights, which may still be loaded or
+// broadcast). The exploration generator is seeded with seed + rank, as the
+// reference seeds torch per rank.
+TrainState make_train_state(const Config& config, const ModelShape& shape, torch::Device device, int rank,
+                            int64_t local_batch);
+
+// Builds AdamATan2, the EMA and the flat gradient buffer from the current
+// weights: call once the weights are final on every rank.
+void attach_optimizers(TrainState& state, const Config& config);
+
+// Parameters followed by persistent buffers: what ranks broadcast and compare.
+NamedTensors model_tensors(const ActModel& model);
+
+// The checkpoint contents (see the top of this file).
+checkpoints::StateBundle model_state_bundle(const TrainState& state, const std::string& config_yaml,
+                                            const std::vector<uint8_t>& arc_votes);
+checkpoints::StateBundle rank_state_bundle(const TrainState& state, const datasets::LoaderCursor& cursor);
+
+// Restores what model_state_bundle saved (weights, EMA, optimizer, step,
+// train_seconds); optimizers must be attached. Returns the pooled ARC votes.
+std::vector<uint8_t> restore_model_state(TrainState& state, const checkpoints::StateBundle& bundle);
+// Restores the carry and generator; returns the loader cursor to restore.
+datasets::LoaderCursor restore_rank_state(TrainState& state, const checkpoints::StateBundle& bundle);
+
+// init_from=: weights only (the reference's load_checkpoint). A puzzle table
+// of another size is re-initialised to the mean row of the loaded one, as the
+// reference does, so a model can be fine-tuned on a new puzzle set.
+void load_initial_weights(ActModel& model, const std::string& path);
+
+}  // namespace recur::trainer
