@@ -41,7 +41,9 @@ Grid apply_colour_map(const Grid& grid, const ColourMap& map) {
 }
 
 Grid augment_grid(const Grid& grid, const ArcAugmentation& aug) {
-  return dihedral_transform(apply_colour_map(grid, aug.colours), aug.dihedral);
+  Grid out = dihedral_transform(grid, aug.dihedral);  // colours commute with the transform
+  for (uint8_t& c : out.cells) c = aug.colours[c];
+  return out;
 }
 
 Grid unaugment_grid(const Grid& grid, const ArcAugmentation& aug) {

@@ -24,10 +24,10 @@ enum : uint64_t { kStreamAugment = 1, kStreamAnchorExample = 2, kStreamTranslate
 // One task as the builder lays it out.
 struct TaskPlan {
   const ArcTask* task = nullptr;
-  uint64_t key = 0;                       // hash of the task name, keys its random streams
+  uint64_t key = 0;                         // hash of the task name, keys its random streams
   std::vector<const ArcPair*> train_pairs;  // examples of each puzzle in the train split
   std::vector<const ArcPair*> test_pairs;   // ... and in the test split (test-set tasks only)
-  std::vector<ArcAugmentation> versions;  // versions[0] is the original
+  std::vector<ArcAugmentation> versions;    // versions[0] is the original
   int32_t first_identifier = 0;
 };
 
@@ -49,8 +49,9 @@ std::vector<ArcSubset> load_subsets(const ArcBuildOptions& o, size_t* test_subse
     if (fs::weakly_canonical(o.subsets[i], ec) == fs::weakly_canonical(o.test_set, ec)) *test_subset = i;
   }
   if (*test_subset == o.subsets.size()) {
-    throw InputError("--test-set", o.test_set + " must also be one of the --subsets folders (its demonstrations are "
-                                                "trained on, its test pairs form the test split)");
+    throw InputError("--test-set", o.test_set +
+                                       " must also be one of the --subsets folders (its demonstrations are "
+                                       "trained on, its test pairs form the test split)");
   }
   std::map<std::string, std::string> owner;  // task name -> folder
   for (const ArcSubset& s : subsets) {
@@ -133,11 +134,11 @@ std::string builder_json(const ArcBuildOptions& o, const std::vector<ArcSubset>&
   for (const ArcSubset& s : subsets) {
     sources.push_back({{"folder", s.dir}, {"tasks", s.tasks.size()}, {"sha256", s.sha256}});
   }
-  return nlohmann::json{{"command", "recur data arc"},
-                        {"arguments", {{"subsets", o.subsets}, {"test_set", o.test_set}, {"augment", o.augment},
-                                       {"seed", o.seed}}},
-                        {"seed", o.seed},
-                        {"sources", sources}}
+  return nlohmann::json{
+      {"command", "recur data arc"},
+      {"arguments", {{"subsets", o.subsets}, {"test_set", o.test_set}, {"augment", o.augment}, {"seed", o.seed}}},
+      {"seed", o.seed},
+      {"sources", sources}}
       .dump();
 }
 
@@ -168,8 +169,12 @@ ArcBuildReport build_arc_dataset(const ArcBuildOptions& o) {
     if (!p.test_pairs.empty()) test_puzzles[p.task->name] = arc_task_to_json(*p.task);
   }
   const SplitLayout train = layout_split(plans, false), test = layout_split(plans, true);
-  contents.header = {kArcVocabSize, kArcSeqLen, kArcPadToken, /*ignore_label_id=*/kArcPadToken,
-                     /*blank_identifier_id=*/0, static_cast<int64_t>(contents.identifiers.size()),
+  contents.header = {kArcVocabSize,
+                     kArcSeqLen,
+                     kArcPadToken,
+                     /*ignore_label_id=*/kArcPadToken,
+                     /*blank_identifier_id=*/0,
+                     static_cast<int64_t>(contents.identifiers.size()),
                      builder_json(o, subsets)};
   contents.train = {train.index, make_encoder(plans, train, false, o.seed)};
   contents.test = {test.index, make_encoder(plans, test, true, o.seed)};

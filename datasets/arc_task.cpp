@@ -59,8 +59,8 @@ std::vector<ArcPair> parse_pairs(const json& task, const char* key, const std::s
     for (const char* side : {"input", "output"}) {
       if (!list[i].contains(side)) throw InputError(file, what + " has no \"" + side + "\" grid");
     }
-    pairs.push_back({parse_grid(list[i]["input"], file, what + " input"),
-                     parse_grid(list[i]["output"], file, what + " output")});
+    pairs.push_back(
+        {parse_grid(list[i]["input"], file, what + " input"), parse_grid(list[i]["output"], file, what + " output")});
   }
   return pairs;
 }
@@ -144,7 +144,8 @@ nlohmann::json arc_task_to_json(const ArcTask& task) {
   json out = json::object();
   for (const auto& [key, pairs] : {std::pair{"train", &task.train}, std::pair{"test", &task.test}}) {
     json list = json::array();
-    for (const ArcPair& p : *pairs) list.push_back({{"input", grid_to_json(p.input)}, {"output", grid_to_json(p.output)}});
+    for (const ArcPair& p : *pairs)
+      list.push_back({{"input", grid_to_json(p.input)}, {"output", grid_to_json(p.output)}});
     out[key] = std::move(list);
   }
   return out;

@@ -10,7 +10,6 @@
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
-
 #include <string>
 #include <vector>
 
@@ -26,7 +25,7 @@ struct ArcPair {
 };
 
 struct ArcTask {
-  std::string name;  // the file name without .json, e.g. "007bbfb7"
+  std::string name;            // the file name without .json, e.g. "007bbfb7"
   std::vector<ArcPair> train;  // demonstration pairs
   std::vector<ArcPair> test;
 };

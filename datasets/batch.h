@@ -9,13 +9,13 @@
 namespace recur::datasets {
 
 struct Batch {
-  int64_t rows = 0;     // the local batch size: global_batch_size / world_size
+  int64_t rows = 0;  // the local batch size: global_batch_size / world_size
   int64_t seq_len = 0;
   std::vector<int32_t> inputs;              // [rows * seq_len] token ids
   std::vector<int32_t> labels;              // [rows * seq_len], ignored positions are -100
   std::vector<int32_t> puzzle_identifiers;  // [rows]
-  int64_t real_rows = 0;         // real examples in this slice; padding rows (test only) come last
-  int64_t global_real_rows = 0;  // real examples in the whole global batch (for eval metrics)
+  int64_t real_rows = 0;                    // real examples in this slice; padding rows (test only) come last
+  int64_t global_real_rows = 0;             // real examples in the whole global batch (for eval metrics)
 };
 
 // Where the train loader stands, as a few integers a checkpoint can store.

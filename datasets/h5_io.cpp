@@ -73,8 +73,8 @@ H5Handle open_attr(hid_t loc, const std::string& key, const std::string& file) {
 void write_scalar_attr(hid_t loc, const std::string& key, hid_t file_type, hid_t mem_type, const void* value,
                        const std::string& file) {
   H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-  H5Handle attr = check(H5Acreate2(loc, key.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-                        file, "cannot create attribute '" + key + "'");
+  H5Handle attr = check(H5Acreate2(loc, key.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose, file,
+                        "cannot create attribute '" + key + "'");
   check_status(H5Awrite(attr.get(), mem_type, value), file, "cannot write attribute '" + key + "'");
 }
 
@@ -116,8 +116,7 @@ H5Handle h5_create(const std::string& path) {
   h5_silence_errors();
   H5Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
   H5Pset_obj_track_times(fcpl.get(), false);  // the root group's header too
-  return check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), H5P_DEFAULT), H5Fclose, path,
-               "cannot create file");
+  return check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), H5P_DEFAULT), H5Fclose, path, "cannot create file");
 }
 
 H5Handle h5_create_group(hid_t loc, const std::string& name, const std::string& file) {
@@ -166,8 +165,7 @@ std::vector<int64_t> h5_read_int64_vector(hid_t loc, const std::string& name, co
   return read_vector<int64_t>(loc, name, H5T_NATIVE_INT64, file);
 }
 
-void h5_write_strings(hid_t loc, const std::string& name, const std::vector<std::string>& v,
-                      const std::string& file) {
+void h5_write_strings(hid_t loc, const std::string& name, const std::vector<std::string>& v, const std::string& file) {
   H5Handle type = vlen_string_type();
   const hsize_t dims[1] = {v.size()};
   H5Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);

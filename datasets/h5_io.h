@@ -38,8 +38,7 @@ std::vector<int32_t> h5_read_int32_vector(hid_t loc, const std::string& name, co
 std::vector<int64_t> h5_read_int64_vector(hid_t loc, const std::string& name, const std::string& file);
 
 // Variable-length UTF-8 strings: a 1-D list, or one scalar string.
-void h5_write_strings(hid_t loc, const std::string& name, const std::vector<std::string>& v,
-                      const std::string& file);
+void h5_write_strings(hid_t loc, const std::string& name, const std::vector<std::string>& v, const std::string& file);
 std::vector<std::string> h5_read_strings(hid_t loc, const std::string& name, const std::string& file);
 void h5_write_string(hid_t loc, const std::string& name, const std::string& s, const std::string& file);
 std::string h5_read_string(hid_t loc, const std::string& name, const std::string& file);

@@ -33,8 +33,8 @@ SplitMetadata read_split_metadata(hid_t root, Split split, const PuzzleMetadata&
   };
   const auto inputs = shape_of("inputs", 1, false);
   if (inputs.size() != 2 || inputs[1] != meta.seq_len) {
-    throw InputError(file, p + "inputs has shape " + str(inputs) + ", expected [N, " + std::to_string(meta.seq_len) +
-                               "] (seq_len)");
+    throw InputError(
+        file, p + "inputs has shape " + str(inputs) + ", expected [N, " + std::to_string(meta.seq_len) + "] (seq_len)");
   }
   expect_shape(shape_of("labels", 1, false), inputs, file, p + "labels");
   const auto ids = shape_of("puzzle_identifiers", 4, true);
@@ -50,8 +50,8 @@ SplitMetadata read_split_metadata(hid_t root, Split split, const PuzzleMetadata&
   H5Handle group(H5Gopen2(root, name.c_str(), H5P_DEFAULT), H5Gclose);
   const int64_t stored_groups = h5_read_attr_int(group.get(), "total_groups", file);
   if (stored_groups != s.total_groups) {
-    throw InputError(file, p + " attribute total_groups = " + std::to_string(stored_groups) + " but group_indices has " +
-                               std::to_string(s.total_groups) + " groups");
+    throw InputError(file, p + " attribute total_groups = " + std::to_string(stored_groups) +
+                               " but group_indices has " + std::to_string(s.total_groups) + " groups");
   }
   s.mean_puzzle_examples = h5_read_attr_double(group.get(), "mean_puzzle_examples", file);
   return s;
@@ -113,8 +113,8 @@ PuzzleMetadata read_puzzle_metadata(const std::string& path) {
   H5Handle ids = h5_open_dataset(root, "/identifiers", path);
   H5Handle space(H5Dget_space(ids.get()), H5Sclose);
   if (H5Sget_simple_extent_npoints(space.get()) != m.num_puzzle_identifiers) {
-    throw InputError(path, "/identifiers must hold num_puzzle_identifiers = " +
-                               std::to_string(m.num_puzzle_identifiers) + " names");
+    throw InputError(
+        path, "/identifiers must hold num_puzzle_identifiers = " + std::to_string(m.num_puzzle_identifiers) + " names");
   }
   return m;
 }
@@ -132,8 +132,8 @@ SplitIndex read_split_index(const std::string& path, Split split) {
   check_offsets(index.group_indices, s.total_puzzles, path, p + "group_indices", "puzzles");
   for (int32_t id : index.puzzle_identifiers) {
     if (id < 0 || id >= meta.num_puzzle_identifiers) {
-      throw InputError(path, p + "puzzle_identifiers holds " + std::to_string(id) +
-                                 ", outside 0..num_puzzle_identifiers-1");
+      throw InputError(path,
+                       p + "puzzle_identifiers holds " + std::to_string(id) + ", outside 0..num_puzzle_identifiers-1");
     }
   }
   return index;

@@ -91,9 +91,8 @@ void write_split(hid_t file_id, Split which, const SplitContents& split, int64_t
   h5_write_vector(group.get(), "puzzle_indices", split.index.puzzle_indices, file);
   h5_write_vector(group.get(), "group_indices", split.index.group_indices, file);
   h5_write_attr(group.get(), "total_groups", split.index.num_groups(), file);
-  const double mean = split.index.num_puzzles() > 0
-                          ? double(split.index.num_examples()) / double(split.index.num_puzzles())
-                          : 0.0;
+  const double mean =
+      split.index.num_puzzles() > 0 ? double(split.index.num_examples()) / double(split.index.num_puzzles()) : 0.0;
   h5_write_attr(group.get(), "mean_puzzle_examples", mean, file);
 }
 

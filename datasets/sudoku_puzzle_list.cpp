@@ -9,8 +9,8 @@ namespace recur::datasets {
 
 SudokuGrid parse_sudoku_line(const std::string& line, const std::string& where) {
   if (line.size() != 81) {
-    throw InputError(where, "a puzzle line must have 81 characters (1-9, '.' or '0'), this one has " +
-                                std::to_string(line.size()));
+    throw InputError(
+        where, "a puzzle line must have 81 characters (1-9, '.' or '0'), this one has " + std::to_string(line.size()));
   }
   SudokuGrid grid{};
   for (size_t i = 0; i < 81; ++i) {

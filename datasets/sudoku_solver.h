@@ -15,7 +15,7 @@ namespace recur::datasets {
 using SudokuGrid = std::array<uint8_t, 81>;  // row-major, 0 blank, 1..9 digits
 
 struct SudokuSolveResult {
-  int solutions = 0;     // 0, 1, or max_solutions when at least that many exist
+  int solutions = 0;      // 0, 1, or max_solutions when at least that many exist
   SudokuGrid solution{};  // the first solution found (when solutions > 0)
 };
 

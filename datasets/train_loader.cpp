@@ -84,8 +84,9 @@ LoaderCursor TrainLoader::cursor() const { return state_->consumed; }
 
 void TrainLoader::restore(const LoaderCursor& cursor) {
   if (cursor.fingerprint != state_->sampler.fingerprint()) {
-    throw InputError("loader cursor", "was saved for another dataset or other sampling settings (seed, "
-                                      "global_batch_size, epochs per iteration): cannot resume it here");
+    throw InputError("loader cursor",
+                     "was saved for another dataset or other sampling settings (seed, "
+                     "global_batch_size, epochs per iteration): cannot resume it here");
   }
   state_->prefetcher.reset();  // stops the thread before its cursor changes
   state_->produced = state_->consumed = cursor;

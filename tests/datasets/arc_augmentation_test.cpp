@@ -1,10 +1,11 @@
 // Colour permutations, augmented names and the deduplication of augmented tasks.
+#include "datasets/arc_augmentation.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
 
 #include "common/error.h"
-#include "datasets/arc_augmentation.h"
 
 namespace recur::datasets {
 namespace {

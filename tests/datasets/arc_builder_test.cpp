@@ -1,12 +1,13 @@
 // The ARC builder on small fixture folders: the split rule, identifiers,
 // translation, inversion of every stored pair, determinism across thread
 // counts, and failures that leave no file behind.
+#include "datasets/arc_builder.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "arc_fixtures.h"
-#include "datasets/arc_builder.h"
 #include "datasets/rng.h"
 #include "fixtures.h"
 
@@ -32,8 +33,10 @@ json random_grid(Rng& rng) {
 void write_task(const std::string& path, int train_pairs, int test_pairs, uint64_t seed) {
   Rng rng({seed});
   json task = {{"train", json::array()}, {"test", json::array()}};
-  for (int i = 0; i < train_pairs; ++i) task["train"].push_back({{"input", random_grid(rng)}, {"output", random_grid(rng)}});
-  for (int i = 0; i < test_pairs; ++i) task["test"].push_back({{"input", random_grid(rng)}, {"output", random_grid(rng)}});
+  for (int i = 0; i < train_pairs; ++i)
+    task["train"].push_back({{"input", random_grid(rng)}, {"output", random_grid(rng)}});
+  for (int i = 0; i < test_pairs; ++i)
+    task["test"].push_back({{"input", random_grid(rng)}, {"output", random_grid(rng)}});
   write_text(path, task.dump());
 }
 

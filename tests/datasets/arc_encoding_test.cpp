@@ -1,7 +1,8 @@
 // The 30x30 canvas with its EOS border, and the reference crop back to a grid.
+#include "datasets/arc_encoding.h"
+
 #include <gtest/gtest.h>
 
-#include "datasets/arc_encoding.h"
 #include "datasets/rng.h"
 
 namespace recur::datasets {
@@ -23,7 +24,7 @@ TEST(ArcEncoding, EosBorderBelowAndRightCornerStaysPad) {
     EXPECT_EQ(at(4 + r, 8), kArcEosToken);  // column right of the grid
   }
   for (int c = 0; c < 3; ++c) EXPECT_EQ(at(6, 5 + c), kArcEosToken);  // row below
-  EXPECT_EQ(at(6, 8), kArcPadToken);  // the corner is not marked
+  EXPECT_EQ(at(6, 8), kArcPadToken);                                  // the corner is not marked
   int eos = 0, colours = 0;
   for (uint8_t t : canvas) eos += t == kArcEosToken, colours += t >= 2;
   EXPECT_EQ(eos, 5);
@@ -34,11 +35,11 @@ TEST(ArcEncoding, NoBorderBeyondTheCanvas) {
   Rng rng({5});
   std::vector<uint8_t> canvas(kArcSeqLen);
   encode_arc_grid(random_grid(rng, 30, 30), 0, 0, canvas.data());
-  for (uint8_t t : canvas) EXPECT_GE(t, 2);  // all colours, no EOS, no PAD
+  for (uint8_t t : canvas) EXPECT_GE(t, 2);                        // all colours, no EOS, no PAD
   encode_arc_grid(random_grid(rng, 3, 30), 27, 0, canvas.data());  // touches the bottom edge
   int eos = 0;
   for (uint8_t t : canvas) eos += t == kArcEosToken;
-  EXPECT_EQ(eos, 0);  // no row below, no column right
+  EXPECT_EQ(eos, 0);                                               // no row below, no column right
   encode_arc_grid(random_grid(rng, 3, 4), 27, 26, canvas.data());  // bottom-right corner
   eos = 0;
   for (uint8_t t : canvas) eos += t == kArcEosToken;

@@ -68,7 +68,8 @@ inline ArcFileCheck check_arc_file_inverts(const std::string& path, const std::v
       const ArcTask& task = tasks.at(name.task);
       std::vector<ArcPair> pairs = task.train;
       if (split == Split::kTest) pairs = task.test;
-      if (split == Split::kTrain && !test_tasks.count(task.name)) pairs.insert(pairs.end(), task.test.begin(), task.test.end());
+      if (split == Split::kTrain && !test_tasks.count(task.name))
+        pairs.insert(pairs.end(), task.test.begin(), task.test.end());
       const int64_t first = index.puzzle_indices[p], count = index.puzzle_indices[p + 1] - first;
       EXPECT_EQ(count, static_cast<int64_t>(pairs.size())) << names[index.puzzle_identifiers[p]];
       if (count != static_cast<int64_t>(pairs.size())) continue;

@@ -1,9 +1,10 @@
 // Reading ARC task folders, and every bad-input error naming file and pair.
+#include "datasets/arc_task.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "datasets/arc_task.h"
 #include "fixtures.h"
 
 namespace recur::datasets {
@@ -36,13 +37,15 @@ TEST(ArcTask, BadInputErrorsNameTheFileAndThePair) {
   std::string big = "[";
   for (int r = 0; r < 31; ++r) big += std::string(r ? "," : "") + "[1]";
   big += "]";
-  expect_input_error(parse(R"({"train": [{"input": )" + big + R"(, "output": [[1]]}], "test": [{"input": [[1]], "output": [[1]]}]})"),
-                     {"dir/bad.json", "31x1", "30x30"});
+  expect_input_error(
+      parse(R"({"train": [{"input": )" + big + R"(, "output": [[1]]}], "test": [{"input": [[1]], "output": [[1]]}]})"),
+      {"dir/bad.json", "31x1", "30x30"});
   expect_input_error(parse(R"({"train": [{"input": [[1]], "output": [[1]]}], "test": [{"input": [[1]]}]})"),
                      {"dir/bad.json", "test pair 0", "no \"output\""});
   expect_input_error(parse(R"({"test": [{"input": [[1]], "output": [[1]]}]})"), {"dir/bad.json", "\"train\""});
-  expect_input_error(parse(R"({"train": [{"input": [], "output": [[1]]}], "test": [{"input": [[1]], "output": [[1]]}]})"),
-                     {"train pair 0 input", "non-empty"});
+  expect_input_error(
+      parse(R"({"train": [{"input": [], "output": [[1]]}], "test": [{"input": [[1]], "output": [[1]]}]})"),
+      {"train pair 0 input", "non-empty"});
   expect_input_error(parse("[1, 2]"), {"dir/bad.json", "JSON object"});
 }
 

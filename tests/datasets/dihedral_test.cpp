@@ -1,8 +1,8 @@
 // The eight dihedral transforms match numpy's (rot90, fliplr, flipud, .T)
 // on a non-square grid, and each inverse undoes its transform.
-#include <gtest/gtest.h>
-
 #include "datasets/dihedral.h"
+
+#include <gtest/gtest.h>
 
 namespace recur::datasets {
 namespace {
@@ -12,10 +12,10 @@ Grid make(int rows, int cols, std::vector<uint8_t> cells) { return Grid{rows, co
 TEST(Dihedral, EachTransformMatchesNumpy) {
   const Grid a = make(2, 3, {1, 2, 3, 4, 5, 6});
   // Expected values printed by numpy for the reference's transform table.
-  const std::vector<Grid> expected = {
-      make(2, 3, {1, 2, 3, 4, 5, 6}), make(3, 2, {3, 6, 2, 5, 1, 4}), make(2, 3, {6, 5, 4, 3, 2, 1}),
-      make(3, 2, {4, 1, 5, 2, 6, 3}), make(2, 3, {3, 2, 1, 6, 5, 4}), make(2, 3, {4, 5, 6, 1, 2, 3}),
-      make(3, 2, {1, 4, 2, 5, 3, 6}), make(3, 2, {6, 3, 5, 2, 4, 1})};
+  const std::vector<Grid> expected = {make(2, 3, {1, 2, 3, 4, 5, 6}), make(3, 2, {3, 6, 2, 5, 1, 4}),
+                                      make(2, 3, {6, 5, 4, 3, 2, 1}), make(3, 2, {4, 1, 5, 2, 6, 3}),
+                                      make(2, 3, {3, 2, 1, 6, 5, 4}), make(2, 3, {4, 5, 6, 1, 2, 3}),
+                                      make(3, 2, {1, 4, 2, 5, 3, 6}), make(3, 2, {6, 3, 5, 2, 4, 1})};
   for (int id = 0; id < kNumDihedral; ++id) EXPECT_EQ(dihedral_transform(a, id), expected[id]) << "transform " << id;
 }
 

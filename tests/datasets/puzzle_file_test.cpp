@@ -1,12 +1,12 @@
 // The puzzle file reader rejects anything malformed with one InputError
 // naming the file and the problem, and a corrupt chunk surfaces from the
 // loader's prefetch thread as an error in next().
-#include <gtest/gtest.h>
+#include "datasets/puzzle_file.h"
 
+#include <gtest/gtest.h>
 #include <hdf5.h>
 
 #include "datasets/h5_io.h"
-#include "datasets/puzzle_file.h"
 #include "datasets/train_loader.h"
 #include "fixtures.h"
 
@@ -124,7 +124,7 @@ TEST(PuzzleFile, CorruptChunkIsAnErrorFromNext) {
     testing::write_text(f.path, bytes);
   }
   TrainLoaderOptions o;
-  o.global_batch_size = 2000;  // more than the file has per iteration: every row is read...
+  o.global_batch_size = 2000;   // more than the file has per iteration: every row is read...
   o.epochs_per_iteration = 10;  // ... over 10 epochs
   TrainLoader loader(f.path, o);
   expect_input_error([&] { loader.next(); }, {"good.h5", "cannot read example rows"});

@@ -1,11 +1,12 @@
 // The Sudoku builder: skipping unusable puzzles, the seeded split, the
 // augmented train split staying valid, and reproducible files.
+#include "datasets/sudoku_builder.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
 
 #include "datasets/puzzle_row_reader.h"
-#include "datasets/sudoku_builder.h"
 #include "datasets/sudoku_generator.h"
 #include "fixtures.h"
 
@@ -89,9 +90,9 @@ TEST(SudokuBuilder, SkipsDuplicateUnsolvableAndAmbiguousPuzzles) {
   TempDir dir;
   std::string text = "# a list\n";
   for (const auto& p : generate_sudokus(5, 30, 1, 1)) text += line(p) + "\r\n";
-  text += std::string(kPuzzle) + "\n" + kPuzzle + "\n";           // one duplicate
-  text += "55" + std::string(kPuzzle).substr(2) + "\n";           // clashing givens: no solution
-  text += std::string(81, '.') + "\n";                            // several solutions
+  text += std::string(kPuzzle) + "\n" + kPuzzle + "\n";  // one duplicate
+  text += "55" + std::string(kPuzzle).substr(2) + "\n";  // clashing givens: no solution
+  text += std::string(81, '.') + "\n";                   // several solutions
   testing::write_text(dir / "list.txt", text);
   SudokuBuildOptions o;
   o.puzzle_files = {dir / "list.txt"};
@@ -117,8 +118,7 @@ TEST(SudokuBuilder, SkipsDuplicateUnsolvableAndAmbiguousPuzzles) {
   testing::write_text(dir / "malformed.txt", std::string(kPuzzle) + "\n" + kPuzzle + "1\n");
   o.puzzle_files = {dir / "malformed.txt"};
   expect_input_error([&] { build_sudoku_dataset(o); }, {"malformed.txt:2", "81 characters"});
-  EXPECT_EQ(testing::files_in(dir.path()),
-            (std::vector<std::string>{"bad.txt", "list.txt", "malformed.txt", "s.h5"}));
+  EXPECT_EQ(testing::files_in(dir.path()), (std::vector<std::string>{"bad.txt", "list.txt", "malformed.txt", "s.h5"}));
 }
 
 TEST(SudokuBuilder, ByteIdenticalForAnyThreadCount) {

@@ -1,9 +1,10 @@
 // The test loader walks every example in order, pads the last batch, slices
 // per rank and restarts on reset(); the prefetcher passes errors on.
+#include "datasets/test_loader.h"
+
 #include <gtest/gtest.h>
 
 #include "datasets/prefetcher.h"
-#include "datasets/test_loader.h"
 #include "fixtures.h"
 
 namespace recur::datasets {

@@ -1,10 +1,11 @@
 // The train loader: the reference sampling rules, determinism, rank slicing
 // that covers the global batch exactly, resume from a cursor, and errors.
+#include "datasets/train_loader.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
 
-#include "datasets/train_loader.h"
 #include "datasets/train_sampler.h"
 #include "fixtures.h"
 
@@ -78,8 +79,8 @@ TEST(TrainSampler, FollowsTheReferenceSamplingRules) {
         EXPECT_TRUE(rows.insert(plan->rows[k]).second) << "a row twice in one visit";
       }
       if (k < 8) EXPECT_EQ(int64_t(rows.size()), size) << "only the batch's last puzzle is cut";
-      const int64_t group =
-          std::upper_bound(index.group_indices.begin(), index.group_indices.end(), puzzle) - index.group_indices.begin() - 1;
+      const int64_t group = std::upper_bound(index.group_indices.begin(), index.group_indices.end(), puzzle) -
+                            index.group_indices.begin() - 1;
       segment_groups.push_back(group);
     }
   }
@@ -120,8 +121,8 @@ TEST(TrainLoader, BatchesCarryTokensLabelsAndIdentifiers) {
     EXPECT_EQ(lab[0], kIgnoreLabel);  // stored 0 = ignore_label_id
     EXPECT_EQ(lab[1], in[0]);
     EXPECT_EQ(lab[3], 5);
-    const int64_t puzzle =
-        std::upper_bound(index.puzzle_indices.begin(), index.puzzle_indices.end(), row) - index.puzzle_indices.begin() - 1;
+    const int64_t puzzle = std::upper_bound(index.puzzle_indices.begin(), index.puzzle_indices.end(), row) -
+                           index.puzzle_indices.begin() - 1;
     EXPECT_EQ(b->puzzle_identifiers[k], puzzle + 1);
   }
 }
@@ -180,7 +181,8 @@ TEST(TrainLoader, RestoringACursorContinuesWithTheSameBatches) {
   r1.restore(saved);
   const auto half = take(r1, 20);
   for (size_t i = 0; i < half.size(); ++i) {
-    EXPECT_EQ(half[i], expected[i].empty() ? expected[i] : std::vector<int64_t>(expected[i].begin() + 4, expected[i].end()));
+    EXPECT_EQ(half[i],
+              expected[i].empty() ? expected[i] : std::vector<int64_t>(expected[i].begin() + 4, expected[i].end()));
   }
 }
 

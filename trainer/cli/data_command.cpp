@@ -5,7 +5,6 @@
 #include "trainer/cli/data_command.h"
 
 #include <CLI/CLI.hpp>
-
 #include <chrono>
 #include <filesystem>
 #include <iomanip>
@@ -70,11 +69,13 @@ void add_sudoku(CLI::App& data) {
   auto o = std::make_shared<datasets::SudokuBuildOptions>();
   auto test_size = std::make_shared<int64_t>(-1);
   o->threads = datasets::default_thread_count();
-  CLI::App* sudoku = data.add_subcommand("sudoku", "Sudoku puzzle lists or generated puzzles -> solved, augmented puzzle file");
+  CLI::App* sudoku =
+      data.add_subcommand("sudoku", "Sudoku puzzle lists or generated puzzles -> solved, augmented puzzle file");
   auto* puzzles = sudoku->add_option("--puzzles", o->puzzle_files,
                                      "Puzzle lists: 81 characters a line, 1-9 givens, '.' or '0' blanks, '#' comments");
   auto* generate = sudoku->add_option("--generate", o->generate, "Generate this many unique-solution puzzles instead");
-  auto* givens = sudoku->add_option("--givens", o->givens, "Givens per generated puzzle (17..81; 24+ is fast)");
+  auto* givens =
+      sudoku->add_option("--givens", o->givens, "Givens per generated puzzle (17..81; fast down to about 23)");
   generate->needs(givens);
   givens->needs(generate);
   puzzles->excludes(generate);

@@ -4,7 +4,6 @@
 #include "trainer/cli/inspect_command.h"
 
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
