@@ -92,6 +92,17 @@ void read_scalar_attr(hid_t loc, const std::string& key, H5T_class_t cls, hid_t 
   check_status(H5Aread(attr.get(), mem_type, out), file, "cannot read attribute '" + key + "'");
 }
 
+// No HDF5 file locks: every rank opens the same file, and locks fail on some
+// Lustre/NFS mounts; puzzle files are published by rename, never changed in
+// place. H5Pset_file_locking exists from HDF5 1.10.7 and 1.12.1.
+H5Handle file_access() {
+  H5Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+#if (H5_VERSION_GE(1, 10, 7) && !H5_VERSION_GE(1, 12, 0)) || H5_VERSION_GE(1, 12, 1)
+  H5Pset_file_locking(fapl.get(), false, true);
+#endif
+  return fapl;
+}
+
 }  // namespace
 
 bool h5_is_thread_safe() {
@@ -101,22 +112,22 @@ bool h5_is_thread_safe() {
 
 H5Handle h5_open_read(const std::string& path) {
   h5_silence_errors();
-  if (H5Fis_hdf5(path.c_str()) <= 0) {
-    // H5Fis_hdf5 is negative for a missing file, zero for a non-HDF5 one.
-    FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) throw InputError(path, "cannot open file (missing or unreadable)");
-    std::fclose(f);
-    throw InputError(path, "not an HDF5 file");
-  }
-  return check(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, path,
-               "cannot open HDF5 file (truncated or corrupt?)");
+  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, file_access().get());
+  if (id >= 0) return H5Handle(id, H5Fclose);
+  // Say why: missing, not HDF5 at all, or an HDF5 file that is damaged.
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) throw InputError(path, "cannot open file (missing or unreadable)");
+  std::fclose(f);
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError(path, "not an HDF5 file");
+  throw InputError(path, "cannot open HDF5 file (truncated or corrupt?)");
 }
 
 H5Handle h5_create(const std::string& path) {
   h5_silence_errors();
   H5Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
   H5Pset_obj_track_times(fcpl.get(), false);  // the root group's header too
-  return check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), H5P_DEFAULT), H5Fclose, path, "cannot create file");
+  return check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), file_access().get()), H5Fclose, path,
+               "cannot create file");
 }
 
 H5Handle h5_create_group(hid_t loc, const std::string& name, const std::string& file) {

@@ -74,10 +74,12 @@ void check_offsets(const std::vector<int64_t>& offsets, int64_t end, const std::
 const char* split_name(Split split) { return split == Split::kTrain ? "train" : "test"; }
 
 bool is_puzzle_file(const std::string& path) {
-  h5_silence_errors();
-  if (H5Fis_hdf5(path.c_str()) <= 0) return false;
-  H5Handle f = h5_open_read(path);
-  return h5_has_attr(f.get(), "format") && h5_read_attr_string(f.get(), "format", path) == kPuzzleFormat;
+  try {
+    H5Handle f = h5_open_read(path);
+    return h5_has_attr(f.get(), "format") && h5_read_attr_string(f.get(), "format", path) == kPuzzleFormat;
+  } catch (const InputError&) {
+    return false;
+  }
 }
 
 PuzzleMetadata read_puzzle_metadata(const std::string& path) {
