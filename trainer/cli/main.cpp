@@ -27,6 +27,7 @@
 #include "common/error.h"
 #include "distributed/rank_info.h"
 #include "trainer/cli/data_command.h"
+#include "trainer/cli/eval_command.h"
 #include "trainer/cli/export_command.h"
 #include "trainer/cli/inspect_command.h"
 #include "trainer/cli/train_command.h"
@@ -62,6 +63,7 @@ int main(int argc, char** argv) {
   app.failure_message(usage_error_message);
   recur::trainer::add_train_command(app);
   recur::trainer::add_data_command(app);
+  recur::trainer::add_eval_command(app);
   recur::trainer::add_inspect_command(app);
   recur::trainer::add_export_command(app);
   recur::trainer::add_verify_golden_command(app);
