@@ -22,6 +22,8 @@ RECUR_PACKAGES=(
   libgtest-dev
   # Tests: recur's exported .pt files load in torch; the docs' h5py examples run.
   python3-torch python3-h5py python3-numpy
+  # scripts/collect_sweep reads the runs' metrics.jsonl (and the Slurm test checks them).
+  jq
 )
 
 missing=()
