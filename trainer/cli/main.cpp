@@ -26,6 +26,7 @@
 
 #include "common/error.h"
 #include "distributed/rank_info.h"
+#include "trainer/cli/bench_command.h"
 #include "trainer/cli/data_command.h"
 #include "trainer/cli/eval_command.h"
 #include "trainer/cli/export_command.h"
@@ -67,6 +68,7 @@ int main(int argc, char** argv) {
   recur::trainer::add_inspect_command(app);
   recur::trainer::add_export_command(app);
   recur::trainer::add_verify_golden_command(app);
+  recur::trainer::add_bench_command(app);
 
   try {
     // Logs go to stderr: stdout carries results (--print-config YAML, eval JSON).

@@ -1,0 +1,140 @@
+// The training-step benchmark (see bench_run.h).
+#include "trainer/bench/bench_run.h"
+
+#include <spdlog/spdlog.h>
+#include <torch/cuda.h>
+
+#include <chrono>
+
+#include "common/error.h"
+#include "datasets/loader_options.h"
+#include "distributed/startup_sync.h"
+#include "trainer/bench/flop_count.h"
+#include "trainer/bench/peak_flops.h"
+#include "trainer/bench/timed_communicator.h"
+#include "trainer/losses/act_loss.h"
+#include "trainer/memory/memory_meter.h"
+#include "trainer/models/factory.h"
+#include "trainer/train/train_step.h"
+
+namespace recur::trainer {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double to_mb(int64_t bytes) { return static_cast<double>(bytes) / (1024.0 * 1024.0); }
+
+// Sum of a value over ranks.
+double sum_over_ranks(distributed::Communicator& comm, double value) {
+  torch::Tensor t = torch::tensor({value}, torch::kFloat64);
+  comm.all_reduce_sum(t, "bench_sum");
+  return t.item<double>();
+}
+
+struct StepTimes {
+  double total = 0;  // seconds of the timed steps
+  double data = 0;   // of which making and handing over batches
+};
+
+// Runs `count` training steps and times them.
+StepTimes run_steps(TrainState& state, SyntheticBatches& batches, const Config& config, LossType loss_type,
+                    int64_t count, Session& session) {
+  StepTimes times;
+  for (int64_t i = 0; i < count; ++i) {
+    const auto start = Clock::now();
+    const Batch batch = batch_to_device(batches.next(), session.device);
+    times.data += seconds_since(start);
+    state.step += 1;
+    train_step(state, batch, config, loss_type, rates_at_step(config, state.step, state.step), *session.comm);
+    if (session.device.is_cuda()) torch::cuda::synchronize(session.device.index());
+    times.total += seconds_since(start);
+  }
+  return times;
+}
+
+}  // namespace
+
+BenchResult run_bench(const Config& config, const BenchOptions& options, Session& session) {
+  if (options.steps < 1) throw InputError("--steps", "must be at least 1");
+  if (options.warmup_steps < 0) throw InputError("--warmup", "must be >= 0");
+  auto timed = std::make_unique<TimedCommunicator>(std::move(session.comm), session.device);
+  TimedCommunicator& comm = *timed;
+  session.comm = std::move(timed);
+
+  BenchResult r;
+  r.shape = resolve_bench_shape(config, options.shape);
+  r.global_batch_size = config.global_batch_size;
+  r.steps = options.steps;
+  r.world_size = session.world_size();
+  r.threads = session.threads;
+  r.device = session.device.str();
+  const torch::ScalarType dtype = resolve_forward_dtype(config.arch.forward_dtype, session.device);
+  r.forward_dtype = dtype == torch::kBFloat16 ? "bfloat16" : "float32";
+  datasets::check_batch_slicing(config.global_batch_size, session.rank(), session.world_size());
+  const int64_t local_batch = config.global_batch_size / session.world_size();
+  if (local_batch % config.grad_accum_steps != 0)
+    throw InputError("grad_accum_steps", "must divide the local batch size " + std::to_string(local_batch));
+
+  // The peak first, alone on the machine (every rank at once, as in training).
+  r.peak_flops = sum_over_ranks(comm, measure_matmul_peak(dtype, session.device, options.peak_matrix_size,
+                                                          options.peak_seconds));
+  reset_peak_memory(session.device);
+
+  // Start-up as in training: the model, rank 0's weights everywhere, the optimizers.
+  TrainState state = make_train_state(config, r.shape.model, session.device, session.rank(), local_batch);
+  distributed::broadcast_from_rank0(comm, model_tensors(*state.model));
+  attach_optimizers(state, config);
+  const LossType loss_type = parse_loss_type(config.arch.loss.loss_type);
+  SyntheticBatches batches(r.shape.model, local_batch, static_cast<uint64_t>(config.seed + session.rank()));
+
+  run_steps(state, batches, config, loss_type, options.warmup_steps, session);
+  const int64_t peak_so_far = memory_stats(session.device).peak_bytes;
+  const int64_t held = memory_stats(session.device).current_bytes;
+  reset_peak_memory(session.device);
+  comm.reset();
+  const StepTimes times = run_steps(state, batches, config, loss_type, options.steps, session);
+  const int64_t timed_peak = memory_stats(session.device).peak_bytes;
+
+  const double per_step = times.total / static_cast<double>(options.steps);
+  r.ms_per_step = 1000.0 * per_step;
+  r.samples_per_s = static_cast<double>(config.global_batch_size) / per_step;
+  r.flops_per_step = train_step_flops(config.arch, r.shape.model.vocab_size, state.model->inner().state_length(),
+                                      config.global_batch_size)
+                         .total();
+  r.achieved_flops = r.flops_per_step / per_step;
+  r.mfu = r.achieved_flops / r.peak_flops;
+  r.peak_mem_mb = to_mb(std::max(peak_so_far, timed_peak));
+  r.step_mem_mb = to_mb(timed_peak - held);
+  r.allreduce_share = comm.seconds() / times.total;
+  r.data_wait_share = times.data / times.total;
+  return r;
+}
+
+nlohmann::json bench_result_json(const BenchResult& r) {
+  return {{"samples_per_s", r.samples_per_s},
+          {"ms_per_step", r.ms_per_step},
+          {"flops_per_step", r.flops_per_step},
+          {"achieved_flops", r.achieved_flops},
+          {"peak_flops", r.peak_flops},
+          {"mfu", r.mfu},
+          {"peak_mem_mb", r.peak_mem_mb},
+          {"allreduce_share", r.allreduce_share},
+          {"data_wait_share", r.data_wait_share},
+          {"step_mem_mb", r.step_mem_mb},
+          {"global_batch_size", r.global_batch_size},
+          {"steps", r.steps},
+          {"world_size", r.world_size},
+          {"threads", r.threads},
+          {"device", r.device},
+          {"forward_dtype", r.forward_dtype},
+          {"vocab_size", r.shape.model.vocab_size},
+          {"seq_len", r.shape.model.seq_len},
+          {"num_puzzle_identifiers", r.shape.model.num_puzzle_identifiers},
+          {"shape_source", r.shape.source}};
+}
+
+}  // namespace recur::trainer
