@@ -16,7 +16,7 @@
 namespace recur::datasets {
 namespace {
 
-enum : uint64_t { kStreamSplit = 21, kStreamShuffle = 22 };
+enum : uint64_t { kStreamSplit = 21, kStreamShuffle = 22, kStreamTestSplit = 23 };
 constexpr int kSudokuSeqLen = 81;
 constexpr int kSudokuVocabSize = 11;  // PAD 0 (unused), blank 1, digits 2..10
 
@@ -25,19 +25,23 @@ struct Solved {
   SudokuGrid solution;
 };
 
+std::vector<SudokuGrid> read_lists(const std::vector<std::string>& files, nlohmann::json* sources) {
+  std::vector<SudokuGrid> all;
+  for (const std::string& file : files) {
+    const std::vector<SudokuGrid> puzzles = read_sudoku_puzzles(file);
+    sources->push_back({{"file", file}, {"puzzles", puzzles.size()}, {"sha256", sha256_file(file)}});
+    all.insert(all.end(), puzzles.begin(), puzzles.end());
+  }
+  return all;
+}
+
 std::vector<SudokuGrid> read_or_generate(const SudokuBuildOptions& o, nlohmann::json* sources) {
   if (o.puzzle_files.empty() == (o.generate == 0)) {
     throw InputError("--puzzles/--generate", "give either puzzle files (--puzzles) or a count (--generate), not both");
   }
   if (o.generate < 0) throw InputError("--generate", "must be positive");
   if (o.generate > 0) return generate_sudokus(o.generate, o.givens, o.seed, o.threads);
-  std::vector<SudokuGrid> all;
-  for (const std::string& file : o.puzzle_files) {
-    const std::vector<SudokuGrid> puzzles = read_sudoku_puzzles(file);
-    sources->push_back({{"file", file}, {"puzzles", puzzles.size()}, {"sha256", sha256_file(file)}});
-    all.insert(all.end(), puzzles.begin(), puzzles.end());
-  }
-  return all;
+  return read_lists(o.puzzle_files, sources);
 }
 
 // Drops repeated puzzles (first one kept), then solves the rest in parallel
@@ -48,8 +52,8 @@ std::vector<Solved> solve_unique(const std::vector<SudokuGrid>& puzzles, int thr
   for (const SudokuGrid& p : puzzles) {
     if (seen.insert(std::string(p.begin(), p.end())).second) distinct.push_back(p);
   }
-  report->read = static_cast<int64_t>(puzzles.size());
-  report->duplicates = report->read - static_cast<int64_t>(distinct.size());
+  report->read += static_cast<int64_t>(puzzles.size());
+  report->duplicates += static_cast<int64_t>(puzzles.size() - distinct.size());
   std::vector<SudokuSolveResult> results(distinct.size());
   parallel_for(static_cast<int64_t>(distinct.size()), threads,
                [&](int64_t i) { results[i] = solve_sudoku(distinct[i], 2); });
@@ -59,7 +63,7 @@ std::vector<Solved> solve_unique(const std::vector<SudokuGrid>& puzzles, int thr
     if (results[i].solutions > 1) ++report->several_solutions;
     if (results[i].solutions == 1) usable.push_back({distinct[i], results[i].solution});
   }
-  report->usable = static_cast<int64_t>(usable.size());
+  report->usable += static_cast<int64_t>(usable.size());
   return usable;
 }
 
@@ -98,6 +102,22 @@ RowEncoder make_encoder(const std::vector<Solved>& split, int64_t versions, uint
   };
 }
 
+// Takes the first `train_size` puzzles of a seeded permutation for train, the
+// next `test_size` for test.
+void split_off(const std::vector<Solved>& puzzles, Rng rng, int64_t train_size, int64_t test_size,
+               std::vector<Solved>* train, std::vector<Solved>* test) {
+  int64_t taken_train = 0, taken_test = 0;
+  for (int32_t i : rng.permutation(static_cast<int64_t>(puzzles.size()))) {
+    if (taken_train < train_size) {
+      train->push_back(puzzles[i]);
+      ++taken_train;
+    } else if (taken_test < test_size) {
+      test->push_back(puzzles[i]);
+      ++taken_test;
+    }
+  }
+}
+
 SplitMetadata counts(const SplitIndex& i) {
   return {i.num_groups(), i.num_puzzles(), i.num_examples(),
           i.num_puzzles() ? double(i.num_examples()) / double(i.num_puzzles()) : 0.0};
@@ -118,26 +138,34 @@ SudokuBuildReport build_sudoku_dataset(const SudokuBuildOptions& o) {
                          std::to_string(report.no_solution) + " without a solution, " +
                          std::to_string(report.several_solutions) + " with several");
   }
-  const int64_t test_size = o.test_size.value_or(report.usable - o.train_size);
-  if (test_size < 0 || o.train_size + test_size > report.usable || (!o.test_size && test_size == 0)) {
-    throw InputError("--train-size",
-                     "only " + std::to_string(report.usable) +
-                         " usable puzzles; --train-size plus --test-size must leave room for both splits");
-  }
-  Rng split_rng({o.seed, kStreamSplit});
   std::vector<Solved> train, test;
-  for (int32_t i : split_rng.permutation(report.usable)) {
-    if (static_cast<int64_t>(train.size()) < o.train_size) {
-      train.push_back(usable[i]);
-    } else if (static_cast<int64_t>(test.size()) < test_size) {
-      test.push_back(usable[i]);
+  int64_t test_size = 0;
+  if (o.test_puzzle_files.empty()) {
+    test_size = o.test_size.value_or(report.usable - o.train_size);
+    if (test_size < 0 || o.train_size + test_size > report.usable || (!o.test_size && test_size == 0)) {
+      throw InputError("--train-size",
+                       "only " + std::to_string(report.usable) +
+                           " usable puzzles; --train-size plus --test-size must leave room for both splits");
     }
+    split_off(usable, Rng({o.seed, kStreamSplit}), o.train_size, test_size, &train, &test);
+  } else {
+    if (o.generate) throw InputError("--test-puzzles", "goes with --puzzles, not --generate");
+    const std::vector<Solved> test_usable = solve_unique(read_lists(o.test_puzzle_files, &sources), o.threads, &report);
+    test_size = o.test_size.value_or(static_cast<int64_t>(test_usable.size()));
+    if (o.train_size > static_cast<int64_t>(usable.size()))
+      throw InputError("--train-size", "only " + std::to_string(usable.size()) + " usable puzzles in --puzzles");
+    if (test_size < 1 || test_size > static_cast<int64_t>(test_usable.size()))
+      throw InputError("--test-size", "only " + std::to_string(test_usable.size()) +
+                                          " usable puzzles in --test-puzzles; the test split needs 1 to that many");
+    split_off(usable, Rng({o.seed, kStreamSplit}), o.train_size, 0, &train, &test);
+    split_off(test_usable, Rng({o.seed, kStreamTestSplit}), 0, test_size, &train, &test);
   }
 
   PuzzleFileContents c;
-  const nlohmann::json args = {
+  nlohmann::json args = {
       {"puzzles", o.puzzle_files}, {"generate", o.generate}, {"givens", o.givens}, {"train_size", o.train_size},
       {"test_size", test_size},    {"augment", o.augment},   {"seed", o.seed}};
+  if (!o.test_puzzle_files.empty()) args["test_puzzles"] = o.test_puzzle_files;
   c.header = {
       kSudokuVocabSize,
       kSudokuSeqLen,

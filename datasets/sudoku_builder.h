@@ -4,6 +4,9 @@
 // (skipping puzzles with no or several solutions: they have no well-defined
 // target), shuffle the usable ones with --seed and split them into
 // --train-size train and --test-size test puzzles (default: all the rest),
+// or, with --test-puzzles, draw the train split from --puzzles and the test
+// split from the --test-puzzles lists (default: all of them; the reference's
+// protocol: 1000 puzzles of train.csv, the whole of test.csv),
 // then augment each train puzzle with --augment reference shuffles (its own
 // group; every version is a puzzle of one example). The test split is not
 // augmented. Tokens are value + 1 (blank 1, digits 2..10), vocab 11,
@@ -25,6 +28,7 @@ namespace recur::datasets {
 
 struct SudokuBuildOptions {
   std::vector<std::string> puzzle_files;  // either these ...
+  std::vector<std::string> test_puzzle_files;  // (optional: the test split's own lists)
   int64_t generate = 0;                   // ... or this many generated puzzles
   int givens = 0;                         // with this many givens
   std::string out;

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "common/error.h"
+#include "datasets/puzzle_csv.h"
 
 namespace recur::datasets {
 
@@ -33,7 +34,14 @@ std::vector<SudokuGrid> read_sudoku_puzzles(const std::string& path) {
   for (int64_t number = 1; std::getline(in, line); ++number) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line[0] == '#') continue;
-    puzzles.push_back(parse_sudoku_line(line, path + ":" + std::to_string(number)));
+    const std::string where = path + ":" + std::to_string(number);
+    if (line.find(',') == std::string::npos) {
+      puzzles.push_back(parse_sudoku_line(line, where));
+      continue;
+    }
+    const std::vector<std::string> fields = split_csv_fields(line);
+    if (number == 1 && is_puzzle_csv_header(fields)) continue;
+    puzzles.push_back(parse_sudoku_line(fields[1], where));
   }
   if (in.bad()) throw InputError(path, "read error");
   return puzzles;

@@ -2,7 +2,11 @@
 // row-major order, digits 1-9 for givens and '.' or '0' for blanks (the
 // format of the tdoku/magictour collections in shared/data/sudoku). Lines
 // starting with '#' and empty lines are skipped, '\r' line endings are
-// stripped. Anything else is an InputError naming file:line.
+// stripped. A line with commas is a row of the reference's CSV
+// (`source,question,answer,rating`, Hugging Face sapientinc/sudoku-extreme):
+// its second field is the puzzle, and a header on line 1 is skipped
+// (puzzle_csv.h), so the downloaded train.csv/test.csv are read as they are.
+// Anything else is an InputError naming file:line.
 #pragma once
 
 #include <string>

@@ -1,5 +1,5 @@
-// `recur data arc|sudoku`: the command-line face of the dataset builders in
-// datasets/ (arc_builder.h, sudoku_builder.h). Parses options, runs the
+// `recur data arc|sudoku|maze`: the command-line face of the dataset builders
+// in datasets/ (arc_builder.h, sudoku_builder.h, maze_builder.h). Parses options, runs the
 // builder and prints its report; all the work and all input checks live in
 // datasets/.
 #include "trainer/cli/data_command.h"
@@ -13,6 +13,7 @@
 
 #include "common/error.h"
 #include "datasets/arc_builder.h"
+#include "datasets/maze_builder.h"
 #include "datasets/parallel_for.h"
 #include "datasets/sudoku_builder.h"
 
@@ -72,13 +73,18 @@ void add_sudoku(CLI::App& data) {
   CLI::App* sudoku =
       data.add_subcommand("sudoku", "Sudoku puzzle lists or generated puzzles -> solved, augmented puzzle file");
   auto* puzzles = sudoku->add_option("--puzzles", o->puzzle_files,
-                                     "Puzzle lists: 81 characters a line, 1-9 givens, '.' or '0' blanks, '#' comments");
+                                     "Puzzle lists: 81 characters a line, 1-9 givens, '.' or '0' blanks, '#' comments; "
+                                     "or the reference CSVs (source,question,answer,rating)");
+  auto* test_puzzles = sudoku->add_option(
+      "--test-puzzles", o->test_puzzle_files,
+      "Lists for the test split (then --puzzles gives only the train split; default --test-size: all)");
   auto* generate = sudoku->add_option("--generate", o->generate, "Generate this many unique-solution puzzles instead");
   auto* givens =
       sudoku->add_option("--givens", o->givens, "Givens per generated puzzle (17..81; fast down to about 23)");
   generate->needs(givens);
   givens->needs(generate);
   puzzles->excludes(generate);
+  test_puzzles->needs(puzzles);
   sudoku->add_option("--out", o->out, "Output file, e.g. data/sudoku.h5")->required();
   sudoku->add_option("--train-size", o->train_size, "Puzzles in the train split")->capture_default_str();
   sudoku->add_option("--test-size", *test_size, "Puzzles in the test split (default: all the others)");
@@ -102,13 +108,34 @@ void add_sudoku(CLI::App& data) {
   });
 }
 
+void add_maze(CLI::App& data) {
+  auto o = std::make_shared<datasets::MazeBuildOptions>();
+  o->threads = datasets::default_thread_count();
+  CLI::App* maze = data.add_subcommand("maze", "Maze CSVs (source,question,answer,rating) -> one puzzle file");
+  maze->add_option("--train-csv", o->train_csv, "Train mazes, e.g. maze-30x30-hard-1k/train.csv")->required();
+  maze->add_option("--test-csv", o->test_csv, "Test mazes, e.g. maze-30x30-hard-1k/test.csv")->required();
+  maze->add_option("--out", o->out, "Output file, e.g. data/maze-30x30-hard-1k.h5")->required();
+  maze->add_flag("--dihedral", o->dihedral, "Add the 8 dihedral versions of each train maze (the reference's --aug)");
+  maze->add_option("--threads", o->threads, "Worker threads (default: all cores)");
+  maze->callback([o] {
+    check_threads(o->threads);
+    const auto start = Clock::now();
+    const datasets::MazeBuildReport r = datasets::build_maze_dataset(*o);
+    std::cout << "recur data maze: " << r.side << "x" << r.side << " mazes\n";
+    print_split("train", r.train);
+    print_split("test", r.test);
+    print_written(o->out, start);
+  });
+}
+
 }  // namespace
 
 void add_data_command(CLI::App& app) {
-  CLI::App* data = app.add_subcommand("data", "Build puzzle datasets (HDF5) from ARC or Sudoku sources");
+  CLI::App* data = app.add_subcommand("data", "Build puzzle datasets (HDF5) from ARC, Sudoku or maze sources");
   data->require_subcommand(1);
   add_arc(*data);
   add_sudoku(*data);
+  add_maze(*data);
 }
 
 }  // namespace recur::trainer
