@@ -65,9 +65,11 @@ class ArcEvaluatorTest : public ::testing::Test {
       }
       return rows;
     };
+    // Real tasks always have demonstrations; the scorer only reads the test pairs.
+    const nlohmann::json demo = {{{"input", j(a_in)}, {"output", j(a_out)}}};
     nlohmann::json p;
-    p["taskA"] = {{"train", nlohmann::json::array()}, {"test", {{{"input", j(a_in)}, {"output", j(a_out)}}}}};
-    p["taskB"] = {{"train", nlohmann::json::array()},
+    p["taskA"] = {{"train", demo}, {"test", {{{"input", j(a_in)}, {"output", j(a_out)}}}}};
+    p["taskB"] = {{"train", demo},
                   {"test", {{{"input", j(b_in1)}, {"output", j(b_out1)}}, {{"input", j(b_in2)}, {"output", j(b_out2)}}}}};
     return p.dump();
   }
