@@ -90,6 +90,7 @@ struct Config {
   std::string device = "auto";  // auto | cpu | cuda
   int64_t threads = 0;          // torch threads per rank; 0 = cores / local ranks
   double max_train_minutes = 0;  // wall-clock budget for training; 0 = none
+  int64_t stop_after_steps = 0;  // steps this process trains before it saves and exits 0; 0 = none
   double grad_clip_norm = 0;     // 0 = off (the reference does not clip)
   int64_t grad_accum_steps = 1;  // micro-batches per optimizer step (keeps global batch)
   int64_t log_interval = 10;            // steps between metrics.jsonl rows

@@ -71,6 +71,8 @@ class Run {
   void log_train(const Metrics& m, double lr);
   void evaluate_and_log();
   void save(bool eval);
+  bool step_budget_spent(int64_t first_step) const;
+  void print_final_row(bool finished) const;
   double epoch() const;
 
   Config config_;
@@ -257,8 +259,26 @@ void Run::save(bool eval) {
   spdlog::info("checkpoint {}", folder);
 }
 
+// stop_after_steps: every rank counts the same steps, so no collective is
+// needed. A run that reaches its last step finishes normally instead (final
+// evaluation and checkpoint), so repeating the same command completes it.
+bool Run::step_budget_spent(int64_t first_step) const {
+  return config_.stop_after_steps > 0 && state_.step - first_step >= config_.stop_after_steps &&
+         state_.step < total_steps_;
+}
+
+// The last stdout line: where the run stands, with the final eval metrics.
+void Run::print_final_row(bool finished) const {
+  if (!session_.is_rank0()) return;
+  nlohmann::json row = {{"step", state_.step}, {"finished", finished}, {"train_seconds", state_.train_seconds},
+                        {"run_dir", config_.run_dir}};
+  for (const auto& [key, value] : last_eval_) row["eval/" + key] = value;
+  std::cout << row.dump() << std::endl;
+}
+
 int Run::train() {
   distributed::Communicator& comm = *session_.comm;
+  const int64_t first_step = state_.step;
   bool out_of_time = false;
   while (train_loader_->cursor().iteration < total_iterations_ && !out_of_time) {
     while (std::optional<datasets::Batch> batch = train_loader_->next()) {
@@ -269,6 +289,13 @@ int Run::train() {
         if (progress_) progress_->message("stop signal received: writing a checkpoint, then exiting 75");
         save(/*eval=*/false);
         return kExitRequeue;
+      }
+      if (step_budget_spent(first_step)) {
+        if (progress_) progress_->message("stop_after_steps reached at step " + std::to_string(state_.step));
+        save(/*eval=*/false);
+        if (progress_) progress_->finish();
+        print_final_row(/*finished=*/false);
+        return 0;
       }
       const bool over_budget =
           config_.max_train_minutes > 0 && state_.train_seconds >= 60.0 * config_.max_train_minutes;
@@ -287,12 +314,7 @@ int Run::train() {
     }
   }
   if (progress_) progress_->finish();
-  if (session_.is_rank0()) {
-    nlohmann::json final_row = {{"step", state_.step}, {"train_seconds", state_.train_seconds},
-                                {"run_dir", config_.run_dir}};
-    for (const auto& [key, value] : last_eval_) final_row["eval/" + key] = value;
-    std::cout << final_row.dump() << std::endl;
-  }
+  print_final_row(/*finished=*/true);
   return 0;
 }
 

@@ -8,7 +8,9 @@
 //              then an evaluation (evaluate.h) and an eval checkpoint
 //   stops      SIGUSR1/SIGTERM: every rank agrees at a step boundary, saves
 //              a checkpoint and the run returns 75 (requeue); the wall-clock
-//              budget max_train_minutes ends training early, then evaluates
+//              budget max_train_minutes ends training early, then evaluates;
+//              stop_after_steps saves a checkpoint after that many steps of
+//              this process and returns 0 (resume=auto continues the run)
 #pragma once
 
 #include <string>
@@ -23,8 +25,9 @@ struct TrainOptions {
   std::string recipe_path;  // names the default run folder
 };
 
-// Returns the process exit status: 0 when the run finished, kExitRequeue
-// after a clean stop on a signal with a checkpoint written.
+// Returns the process exit status: 0 when the run finished or stopped after
+// stop_after_steps, kExitRequeue after a clean stop on a signal with a
+// checkpoint written.
 int run_training(const Config& config, const TrainOptions& options);
 
 }  // namespace recur::trainer
