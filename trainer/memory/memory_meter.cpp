@@ -2,12 +2,13 @@
 #include "trainer/memory/memory_meter.h"
 
 #include <c10/core/CPUAllocator.h>
-#include <torch/version.h>
 
 #include <atomic>
 #include <cstring>
 #include <mutex>
 #include <stdexcept>
+
+#include "trainer/memory/allocator_compat.h"
 
 // The CUDA statistics need libc10_cuda. Its headers are installed by CPU-only packages too
 // (Debian's), so the generated cuda_cmake_macros.h, which only CUDA builds have, decides.
@@ -15,13 +16,6 @@
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAFunctions.h>
 #define RECUR_CUDA_MEMORY_STATS 1
-#endif
-
-// LibTorch 2.3 made Allocator::allocate non-const.
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 3)
-#define RECUR_ALLOCATE_CONST
-#else
-#define RECUR_ALLOCATE_CONST const
 #endif
 
 namespace recur::trainer {

@@ -3,6 +3,7 @@
 
 #include "common/error.h"
 #include "distributed/make_communicator.h"
+#include "trainer/memory/caching_cpu_allocator.h"
 #include "trainer/memory/memory_meter.h"
 #include "trainer/runtime/threads.h"
 
@@ -26,6 +27,7 @@ Session start_session(const std::string& device, int64_t threads, double watchdo
   s.mpi = std::make_unique<distributed::MpiRuntime>(s.info);
   s.device = choose_device(device, s.info);
   s.threads = configure_threads(threads, s.info.local_world_size);
+  install_caching_cpu_allocator();  // first: the meter wraps it and counts tensor bytes
   install_cpu_memory_meter();
   s.comm = distributed::make_communicator(*s.mpi, s.device, watchdog_timeout_s);
   return s;
