@@ -1,7 +1,9 @@
 // The caching CPU allocator reuses large freed blocks of the same rounded
 // size and leaves small ones to the default allocator.
 #include "trainer/memory/caching_cpu_allocator.h"
+#include "trainer/memory/memory_meter.h"
 
+#include <c10/core/CPUAllocator.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -42,6 +44,29 @@ TEST(CachingCpuAllocator, SmallBlocksBypassTheCache) {
   EXPECT_EQ(after.misses, before.misses);
   EXPECT_EQ(after.cached_bytes, before.cached_bytes);
   EXPECT_EQ(small_again.sum().item<float>(), 1000.0f);
+}
+
+// raw_allocate (oneDNN's scratch memory in bf16 kernels) needs the DataPtr's
+// context to be its data pointer, and raw_deallocate a raw deleter: through
+// the cache and the memory meter stacked as start_session installs them.
+TEST(CachingCpuAllocator, RawAllocateWorksUnderTheMemoryMeter) {
+  install_caching_cpu_allocator();
+  install_cpu_memory_meter();
+  c10::Allocator* allocator = c10::GetCPUAllocator();
+  for (size_t bytes : {size_t{100}, size_t{4} << 20}) {
+    const int64_t before = memory_stats(torch::kCPU).current_bytes;
+    void* p = allocator->raw_allocate(bytes);
+    ASSERT_NE(p, nullptr);
+    static_cast<char*>(p)[bytes - 1] = 1;
+    EXPECT_EQ(memory_stats(torch::kCPU).current_bytes, before + static_cast<int64_t>(bytes));
+    allocator->raw_deallocate(p);
+    EXPECT_EQ(memory_stats(torch::kCPU).current_bytes, before);
+  }
+  // A bf16 matmul large enough for oneDNN, as the bf16 training step runs it.
+  const torch::Tensor a = torch::randn({256, 512}).to(torch::kBFloat16);
+  const torch::Tensor b = torch::randn({512, 256}).to(torch::kBFloat16);
+  EXPECT_TRUE(torch::allclose(torch::matmul(a, b).to(torch::kFloat32),
+                              torch::matmul(a.to(torch::kFloat32), b.to(torch::kFloat32)), 0.05, 0.5));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstring>
 #include <mutex>
+#include <unordered_map>
 #include <stdexcept>
 
 #include "trainer/memory/allocator_compat.h"
@@ -21,19 +22,29 @@
 namespace recur::trainer {
 namespace {
 
+class CountingCpuAllocator;
+CountingCpuAllocator* cpu_meter = nullptr;  // the one instance (install_cpu_memory_meter)
+
+// The DataPtr context is the data pointer itself, as with LibTorch's own CPU
+// allocator: raw_allocate() requires it (oneDNN's bf16 kernels allocate their
+// scratch memory that way), so live allocations are found by address.
 class CountingCpuAllocator final : public c10::Allocator {
  public:
   explicit CountingCpuAllocator(c10::Allocator* inner) : inner_(inner) {}
 
   c10::DataPtr allocate(size_t n) RECUR_ALLOCATE_CONST override {
     c10::DataPtr inner = inner_->allocate(n);
+    if (n == 0) return inner;  // no bytes to count, and no unique address to key by
     void* data = inner.get();
     const c10::Device device = inner.device();
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      live_.emplace(data, Allocation{std::move(inner), static_cast<int64_t>(n)});
+    }
     add(static_cast<int64_t>(n));
-    // The context owns the inner allocation and remembers its size for the release.
-    auto* block = new Block{std::move(inner), static_cast<int64_t>(n), this};
-    return {data, block, &release, device};
+    return {data, data, &release, device};
   }
+  c10::DeleterFnPtr raw_deleter() const override { return &release; }
 
   // Newer LibTorch declares this pure virtual (for copy-on-write clones); older versions
   // do not have it, so it is written without `override` and is then just unused.
@@ -43,16 +54,24 @@ class CountingCpuAllocator final : public c10::Allocator {
   void reset_peak() { peak_.store(current_.load()); }
 
  private:
-  struct Block {
-    c10::DataPtr inner;
+  struct Allocation {
+    c10::DataPtr inner;  // freed when the entry is erased
     int64_t bytes;
-    const CountingCpuAllocator* owner;
   };
 
-  static void release(void* ctx) {
-    auto* block = static_cast<Block*>(ctx);
-    block->owner->current_.fetch_sub(block->bytes);
-    delete block;  // frees the inner allocation
+  static void release(void* data) {
+    c10::DataPtr inner;  // destroyed after the lock is released
+    {
+      std::lock_guard<std::mutex> lock(cpu_meter->mutex_);
+      auto it = cpu_meter->live_.find(data);
+      if (it == cpu_meter->live_.end()) {  // a zero-byte allocation given to raw_deallocate
+        if (c10::DeleterFnPtr free_inner = cpu_meter->inner_->raw_deleter()) free_inner(data);
+        return;
+      }
+      cpu_meter->current_.fetch_sub(it->second.bytes);
+      inner = std::move(it->second.inner);
+      cpu_meter->live_.erase(it);
+    }
   }
 
   void add(int64_t n) const {
@@ -63,11 +82,12 @@ class CountingCpuAllocator final : public c10::Allocator {
   }
 
   c10::Allocator* inner_;
+  mutable std::mutex mutex_;
+  mutable std::unordered_map<void*, Allocation> live_;
   mutable std::atomic<int64_t> current_{0};
   mutable std::atomic<int64_t> peak_{0};
 };
 
-CountingCpuAllocator* cpu_meter = nullptr;
 std::once_flag install_once;
 
 #ifdef RECUR_CUDA_MEMORY_STATS
