@@ -49,13 +49,19 @@ class Resume : public TrainingRunTest {
 
   // SIGUSR1 (to the process, or to mpirun, which forwards it) once training
   // reached `at_step`: exit 75 with a complete checkpoint at the step reached.
-  void signal_and_resume(int ranks, int64_t at_step) {
+  // With `storm`, SIGUSR1 and SIGTERM keep arriving every 2 ms until the
+  // process ends, so some land while the checkpoint is being written.
+  void signal_and_resume(int ranks, int64_t at_step, bool storm = false) {
     make_sudoku_data();
     train("straight", ranks, "checkpoint_interval=0");
     auto run = start_train("stopped", ranks, "checkpoint_interval=0");
     ASSERT_TRUE(wait_until([&] { return last_logged_step(path("stopped/metrics.jsonl")) >= at_step; }))
         << run->err();
     kill(run->pid(), SIGUSR1);
+    for (int i = 0; storm && run->running(); ++i) {
+      kill(run->pid(), i % 2 ? SIGTERM : SIGUSR1);
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
     ASSERT_EQ(run->wait(), 75) << run->err();
     const int64_t reached = metrics_rows(path("stopped")).train.back().at("step");
     ASSERT_LT(reached, kTotalSteps) << "the run ended before the signal arrived";
@@ -72,6 +78,10 @@ TEST_F(Resume, StopAfterStepsThenResumeIsBitIdenticalOnTwoRanks) { stop_and_resu
 TEST_F(Resume, Sigusr1ExitsWith75AndResumeIsBitIdentical) { signal_and_resume(1, 13); }
 
 TEST_F(Resume, Sigusr1ThroughMpirunExitsWith75AndResumeIsBitIdentical) { signal_and_resume(2, 17); }
+
+// A second (and third...) signal during the checkpoint only sets the stop
+// flag again: the checkpoint completes and resumes exactly.
+TEST_F(Resume, SignalsDuringTheCheckpointDoNotCorruptIt) { signal_and_resume(1, 11, /*storm=*/true); }
 
 // kill -9 at a random moment after a few checkpoints (one every 2 steps, so
 // the kill often lands inside a save): the resumed run starts from the last
