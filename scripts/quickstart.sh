@@ -22,8 +22,9 @@ if [[ ! -f $data ]]; then
     --augment 3 --seed 0 --out "$data"
 fi
 
-# The last stdout line of `recur train` is a JSON object with the final evaluation.
-result=$(build/recur train recipes/quick-sudoku.yaml "$@" | tee /dev/stderr | tail -n 1)
+# The last stdout line of `recur train` is a JSON object with the final evaluation
+# (shown as it comes through stderr: `tee /dev/stderr` would reopen, and truncate, a log file).
+result=$(build/recur train recipes/quick-sudoku.yaml "$@" | tee >(cat >&2) | tail -n 1)
 accuracy=$(jq -r '."eval/exact_accuracy"' <<<"$result")
 run_dir=$(jq -r '.run_dir' <<<"$result")
 printf '\nheld-out exact accuracy: %.1f%% (%s puzzles never seen in training)\n' \
