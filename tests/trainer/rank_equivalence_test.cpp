@@ -25,17 +25,8 @@ constexpr double kRelTolerance = 1e-4;
 class RankEquivalence : public TrainingRunTest {
  protected:
   void make_arc_data() {
-    const std::string arc = shared_dir() + "/data/arc-agi-1";
-    ASSERT_TRUE(fs::exists(arc)) << "shared data not found at " << arc << " (set RECUR_SHARED_DIR)";
-    fs::create_directories(path("training"));
-    fs::create_directories(path("evaluation"));
-    for (const char* task : {"007bbfb7", "00d62c1b"})
-      fs::copy_file(arc + "/training/" + task + ".json", path("training/") + task + ".json");
-    fs::copy_file(arc + "/evaluation/00576224.json", path("evaluation/00576224.json"));
-    const auto data = recur::testing::run_recur("data arc --subsets " + path("training") + " " +
-                                                path("evaluation") + " --test-set " + path("evaluation") +
-                                                " --augment 4 --seed 1 --threads 1 --out " + path("arc.h5"));
-    ASSERT_EQ(data.exit_code, 0) << data.err;
+    make_tiny_arc_data(4);
+    if (HasFatalFailure()) return;
     write("arc.yaml", "include: " + std::string(RECUR_SOURCE_DIR) + "/recipes/base/trm.yaml\n" +
                           "data_paths: [" + path("arc.h5") + "]\n" + R"(
 evaluators: []

@@ -14,11 +14,6 @@
 namespace recur::trainer::testing {
 namespace {
 
-nlohmann::json last_json_line(const std::string& out) {
-  const size_t start = out.rfind('\n', out.size() - 2);
-  return nlohmann::json::parse(out.substr(start == std::string::npos ? 0 : start + 1));
-}
-
 class Resume : public TrainingRunTest {
  protected:
   // The eval checkpoints of a straight run and the compared run: every one

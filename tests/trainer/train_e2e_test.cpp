@@ -9,43 +9,15 @@
 #include <filesystem>
 #include <fstream>
 
-#include "recur_process.h"
 #include "trainer/config/config_loader.h"
-#include "trainer/train/metrics_log.h"
+#include "training_runs.h"
 
-namespace recur::trainer {
+namespace recur::trainer::testing {
 namespace {
 
-namespace fs = std::filesystem;
 using recur::testing::read_whole_file;
 using recur::testing::run_recur;
-
-std::string shared_dir() {
-  const char* dir = std::getenv("RECUR_SHARED_DIR");
-  return dir ? dir : std::string(RECUR_SOURCE_DIR) + "/../shared";
-}
-
-class TrainEndToEnd : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("recur_e2e_" + std::to_string(getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-
-  void write(const std::string& name, const std::string& text) const { std::ofstream(path(name)) << text; }
-
-  static nlohmann::json last_json_line(const std::string& out) {
-    const size_t start = out.rfind('\n', out.size() - 2);
-    return nlohmann::json::parse(out.substr(start == std::string::npos ? 0 : start + 1));
-  }
-
-  fs::path dir_;
-};
+using TrainEndToEnd = TrainingRunTest;
 
 // A tiny TRM-MLP on generated Sudoku: 250 train groups (a puzzle and one
 // shuffle), batch 16, 2 epochs with an evaluation after each. An epoch draws
@@ -125,16 +97,8 @@ arch: {hidden_size: 32, num_heads: 2, puzzle_emb_ndim: 32, mlp_t: true, pos_enco
 // A tiny TRM on three ARC tasks: the evaluation task's test pair is scored by
 // voting over its augmented versions, and a submission is written.
 TEST_F(TrainEndToEnd, ArcRunScoresPassAtKAndWritesSubmission) {
-  const std::string arc = shared_dir() + "/data/arc-agi-1";
-  ASSERT_TRUE(fs::exists(arc)) << "shared data not found at " << arc << " (set RECUR_SHARED_DIR)";
-  fs::create_directories(path("training"));
-  fs::create_directories(path("evaluation"));
-  for (const char* task : {"007bbfb7", "00d62c1b"})
-    fs::copy_file(arc + "/training/" + task + ".json", path("training/") + task + ".json");
-  fs::copy_file(arc + "/evaluation/00576224.json", path("evaluation/00576224.json"));
-  auto data = run_recur("data arc --subsets " + path("training") + " " + path("evaluation") + " --test-set " +
-                        path("evaluation") + " --augment 3 --seed 1 --out " + path("arc.h5"));
-  ASSERT_EQ(data.exit_code, 0) << data.err;
+  make_tiny_arc_data(3);
+  if (HasFatalFailure()) return;
   write("arc.yaml", "include: " + std::string(RECUR_SOURCE_DIR) + "/recipes/base/trm.yaml\n" +
                         "data_paths: [" + path("arc.h5") + "]\n" + "run_dir: " + path("run") + "\n" + R"(
 evaluators: [{name: arc, pass_Ks: [1, 2, 5]}]
@@ -165,4 +129,4 @@ arch: {hidden_size: 32, num_heads: 2, puzzle_emb_ndim: 32, puzzle_emb_len: 2, H_
 }
 
 }  // namespace
-}  // namespace recur::trainer
+}  // namespace recur::trainer::testing

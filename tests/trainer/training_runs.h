@@ -184,6 +184,24 @@ arch: {hidden_size: 32, num_heads: 2, puzzle_emb_ndim: 32, puzzle_emb_len: 1, ml
 )");
   }
 
+  // Three ARC-AGI-1 tasks of the shared data, two training tasks and one
+  // evaluation task (whose test pair becomes the test split), with `augment`
+  // augmented versions each, built into arc.h5.
+  void make_tiny_arc_data(int augment) {
+    const std::string arc = shared_dir() + "/data/arc-agi-1";
+    ASSERT_TRUE(fs::exists(arc)) << "shared data not found at " << arc << " (set RECUR_SHARED_DIR)";
+    fs::create_directories(path("training"));
+    fs::create_directories(path("evaluation"));
+    for (const char* task : {"007bbfb7", "00d62c1b"})
+      fs::copy_file(arc + "/training/" + task + ".json", path("training/") + task + ".json");
+    fs::copy_file(arc + "/evaluation/00576224.json", path("evaluation/00576224.json"));
+    const auto data = recur::testing::run_recur("data arc --subsets " + path("training") + " " + path("evaluation") +
+                                                " --test-set " + path("evaluation") + " --augment " +
+                                                std::to_string(augment) + " --seed 1 --threads 1 --out " +
+                                                path("arc.h5"));
+    ASSERT_EQ(data.exit_code, 0) << data.err;
+  }
+
   // `recur train RECIPE run_dir=RUN OVERRIDES` on `ranks` processes, started.
   std::unique_ptr<Child> start_train(const std::string& run, int ranks, const std::string& overrides,
                                      const std::string& recipe = "tiny.yaml") {
@@ -206,6 +224,12 @@ arch: {hidden_size: 32, num_heads: 2, puzzle_emb_ndim: 32, puzzle_emb_len: 1, ml
 
   fs::path dir_;
 };
+
+// The last line of a process's output as JSON (recur's final row).
+inline nlohmann::json last_json_line(const std::string& out) {
+  const size_t start = out.rfind('\n', out.size() - 2);
+  return nlohmann::json::parse(out.substr(start == std::string::npos ? 0 : start + 1));
+}
 
 // Records that legitimately differ between two runs of the same training:
 // the config text (run_dir, stop/checkpoint keys) and the wall-clock time.
