@@ -3,13 +3,15 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace recur::trainer {
 
-Progress::Progress(int64_t total_steps, int64_t first_step, FILE* out, double period_s)
+Progress::Progress(int64_t total_steps, int64_t first_step, double budget_s, FILE* out, double period_s)
     : total_steps_(total_steps),
       first_step_(first_step),
+      budget_s_(budget_s),
       out_(out),
       tty_(isatty(fileno(out)) != 0),
       period_s_(period_s),
@@ -30,19 +32,23 @@ std::string Progress::format_duration(double seconds) {
   return buf;
 }
 
-void Progress::update(int64_t step, double loss, double accuracy, double samples_per_s) {
+void Progress::update(int64_t step, double loss, double accuracy, double samples_per_s, double train_seconds) {
   const auto now = Clock::now();
   const double since_draw = std::chrono::duration<double>(now - last_draw_).count();
   if (since_draw < (tty_ ? 0.25 : period_s_) && step != total_steps_) return;
   last_draw_ = now;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const int64_t done_here = step - first_step_;
-  const double eta = done_here > 0 ? elapsed / done_here * (total_steps_ - step) : NAN;
+  double eta = done_here > 0 ? elapsed / done_here * (total_steps_ - step) : NAN;
+  // The budget counts training time only (not evaluations), like max_train_minutes.
+  const double budget_left = budget_s_ - train_seconds;
+  const bool budget_binds = budget_s_ > 0 && !(eta <= budget_left);
+  if (budget_binds) eta = std::max(0.0, budget_left);
   char line[256];
-  std::snprintf(line, sizeof line, "step %lld/%lld (%.1f%%) loss %.4f acc %.4f %.1f samples/s elapsed %s ETA %s",
+  std::snprintf(line, sizeof line, "step %lld/%lld (%.1f%%) loss %.4f acc %.4f %.1f samples/s elapsed %s ETA %s%s",
                 static_cast<long long>(step), static_cast<long long>(total_steps_),
                 total_steps_ > 0 ? 100.0 * step / total_steps_ : 0.0, loss, accuracy, samples_per_s,
-                format_duration(elapsed).c_str(), format_duration(eta).c_str());
+                format_duration(elapsed).c_str(), format_duration(eta).c_str(), budget_binds ? " (time budget)" : "");
   if (tty_) {
     std::fprintf(out_, "\r\033[K%s", line);  // redraw in place, clear the rest
     line_open_ = true;

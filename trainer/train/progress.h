@@ -17,11 +17,14 @@ class Progress {
  public:
   // `total_steps` is the planned number of optimizer steps; `first_step` is
   // where this process starts (non-zero after a resume) so the ETA only uses
-  // steps timed here.
-  Progress(int64_t total_steps, int64_t first_step, FILE* out = stderr, double period_s = 30.0);
+  // steps timed here. `budget_s` is the training-time budget (max_train_minutes
+  // in seconds, 0 = none): when it ends training first, the ETA is the budget's.
+  Progress(int64_t total_steps, int64_t first_step, double budget_s = 0, FILE* out = stderr,
+           double period_s = 30.0);
 
-  // Called after each training step; draws at most a few times a second.
-  void update(int64_t step, double loss, double accuracy, double samples_per_s);
+  // Called after each training step with the run's training seconds so far;
+  // draws at most a few times a second.
+  void update(int64_t step, double loss, double accuracy, double samples_per_s, double train_seconds);
   // Prints a line that must not be overwritten (eval results, warnings).
   void message(const std::string& line);
   // Ends the in-place line so later output starts on a fresh line.
@@ -33,6 +36,7 @@ class Progress {
   using Clock = std::chrono::steady_clock;
   int64_t total_steps_;
   int64_t first_step_;
+  double budget_s_;
   FILE* out_;
   bool tty_;
   double period_s_;

@@ -139,7 +139,7 @@ Run::Run(Config config, const TrainOptions& options, Session& session)
 
   if (session_.is_rank0()) {
     log_ = std::make_unique<MetricsLog>(config_.run_dir + "/metrics.jsonl", state_.step);
-    progress_ = std::make_unique<Progress>(total_steps_, state_.step);
+    progress_ = std::make_unique<Progress>(total_steps_, state_.step, 60.0 * config_.max_train_minutes);
   }
   install_stop_signal_handlers();
 }
@@ -195,7 +195,8 @@ void Run::train_one(const datasets::Batch& b) {
   if (state_.step % config_.log_interval == 0 || state_.step == total_steps_) log_train(m, rates.lr);
   if (progress_) {
     const double sps = config_.global_batch_size / std::max(seconds, 1e-9);
-    progress_->update(state_.step, m.at("loss"), m.count("accuracy") ? m.at("accuracy") : 0.0, sps);
+    progress_->update(state_.step, m.at("loss"), m.count("accuracy") ? m.at("accuracy") : 0.0, sps,
+                      state_.train_seconds);
   }
 }
 
