@@ -142,11 +142,6 @@ std::string builder_json(const ArcBuildOptions& o, const std::vector<ArcSubset>&
       .dump();
 }
 
-SplitMetadata counts(const SplitIndex& i) {
-  return {i.num_groups(), i.num_puzzles(), i.num_examples(),
-          i.num_puzzles() ? double(i.num_examples()) / double(i.num_puzzles()) : 0.0};
-}
-
 }  // namespace
 
 ArcBuildReport build_arc_dataset(const ArcBuildOptions& o) {
@@ -183,8 +178,8 @@ ArcBuildReport build_arc_dataset(const ArcBuildOptions& o) {
 
   report.tasks = static_cast<int64_t>(plans.size());
   report.test_tasks = test.index.num_groups();
-  report.train = counts(train.index);
-  report.test = counts(test.index);
+  report.train = train.index.metadata();
+  report.test = test.index.metadata();
   report.num_puzzle_identifiers = contents.header.num_puzzle_identifiers;
   return report;
 }

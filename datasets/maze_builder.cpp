@@ -61,19 +61,6 @@ std::vector<Maze> read_mazes(const std::string& path, int* side) {
   return mazes;
 }
 
-// One group per maze, `versions` one-example puzzles per group, identifier 0.
-SplitIndex one_example_puzzles(int64_t groups, int64_t versions) {
-  SplitIndex index;
-  for (int64_t g = 0; g < groups; ++g) {
-    for (int64_t v = 0; v < versions; ++v) {
-      index.puzzle_identifiers.push_back(0);
-      index.puzzle_indices.push_back(index.puzzle_indices.back() + 1);
-    }
-    index.group_indices.push_back(index.num_puzzles());
-  }
-  return index;
-}
-
 // Row r is version r % versions (dihedral id) of maze r / versions.
 RowEncoder make_encoder(const std::vector<Maze>& mazes, int64_t versions) {
   return [&mazes, versions](int64_t begin, int64_t end, uint8_t* inputs, uint8_t* labels) {
@@ -87,7 +74,6 @@ RowEncoder make_encoder(const std::vector<Maze>& mazes, int64_t versions) {
   };
 }
 
-SplitMetadata counts(const SplitIndex& i) { return {i.num_groups(), i.num_puzzles(), i.num_examples(), 1.0}; }
 
 }  // namespace
 
@@ -113,7 +99,7 @@ MazeBuildReport build_maze_dataset(const MazeBuildOptions& o) {
   c.train = {one_example_puzzles(static_cast<int64_t>(train.size()), versions), make_encoder(train, versions)};
   c.test = {one_example_puzzles(static_cast<int64_t>(test.size()), 1), make_encoder(test, 1)};
   write_puzzle_file(o.out, c, o.threads);
-  return {side, counts(c.train.index), counts(c.test.index)};
+  return {side, c.train.index.metadata(), c.test.index.metadata()};
 }
 
 }  // namespace recur::datasets

@@ -64,6 +64,11 @@ struct SplitIndex {
   int64_t num_groups() const { return static_cast<int64_t>(group_indices.size()) - 1; }
   int64_t num_puzzles() const { return static_cast<int64_t>(puzzle_identifiers.size()); }
   int64_t num_examples() const { return puzzle_indices.back(); }
+  // The split's counts as stored in the file's attributes.
+  SplitMetadata metadata() const {
+    return {num_groups(), num_puzzles(), num_examples(),
+            num_puzzles() > 0 ? double(num_examples()) / double(num_puzzles()) : 0.0};
+  }
 };
 
 // True when `path` is an HDF5 file with format = "recur-puzzles" (no other checks).

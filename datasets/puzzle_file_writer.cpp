@@ -91,9 +91,7 @@ void write_split(hid_t file_id, Split which, const SplitContents& split, int64_t
   h5_write_vector(group.get(), "puzzle_indices", split.index.puzzle_indices, file);
   h5_write_vector(group.get(), "group_indices", split.index.group_indices, file);
   h5_write_attr(group.get(), "total_groups", split.index.num_groups(), file);
-  const double mean =
-      split.index.num_puzzles() > 0 ? double(split.index.num_examples()) / double(split.index.num_puzzles()) : 0.0;
-  h5_write_attr(group.get(), "mean_puzzle_examples", mean, file);
+  h5_write_attr(group.get(), "mean_puzzle_examples", split.index.metadata().mean_puzzle_examples, file);
 }
 
 void write_contents(const std::string& path, const PuzzleFileContents& c, int threads) {
@@ -137,6 +135,18 @@ void check_contents(const PuzzleFileContents& c) {
 }
 
 }  // namespace
+
+SplitIndex one_example_puzzles(int64_t groups, int64_t versions) {
+  SplitIndex index;
+  for (int64_t g = 0; g < groups; ++g) {
+    for (int64_t v = 0; v < versions; ++v) {
+      index.puzzle_identifiers.push_back(0);
+      index.puzzle_indices.push_back(index.puzzle_indices.back() + 1);
+    }
+    index.group_indices.push_back(index.num_puzzles());
+  }
+  return index;
+}
 
 void write_puzzle_file(const std::string& path, const PuzzleFileContents& contents, int threads) {
   check_contents(contents);

@@ -42,6 +42,10 @@ struct SplitContents {
   RowEncoder encode_rows;
 };
 
+// The index of a split with one example per puzzle and `versions` puzzles per
+// group (Sudoku, maze: a puzzle and its augmented versions), identifier 0.
+SplitIndex one_example_puzzles(int64_t groups, int64_t versions);
+
 struct PuzzleFileContents {
   PuzzleFileHeader header;
   SplitContents train;

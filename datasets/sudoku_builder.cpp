@@ -71,19 +71,6 @@ void encode_grid(const SudokuGrid& g, uint8_t* tokens) {
   for (int i = 0; i < kSudokuSeqLen; ++i) tokens[i] = static_cast<uint8_t>(g[i] + 1);
 }
 
-// One group per puzzle, `versions` one-example puzzles per group.
-SplitIndex one_example_puzzles(int64_t groups, int64_t versions) {
-  SplitIndex index;
-  for (int64_t g = 0; g < groups; ++g) {
-    for (int64_t v = 0; v < versions; ++v) {
-      index.puzzle_identifiers.push_back(0);
-      index.puzzle_indices.push_back(index.puzzle_indices.back() + 1);
-    }
-    index.group_indices.push_back(index.num_puzzles());
-  }
-  return index;
-}
-
 // Rows of a split with `versions` per puzzle; version 0 is the puzzle itself.
 RowEncoder make_encoder(const std::vector<Solved>& split, int64_t versions, uint64_t seed) {
   return [&split, versions, seed](int64_t begin, int64_t end, uint8_t* inputs, uint8_t* labels) {
@@ -116,11 +103,6 @@ void split_off(const std::vector<Solved>& puzzles, Rng rng, int64_t train_size, 
       ++taken_test;
     }
   }
-}
-
-SplitMetadata counts(const SplitIndex& i) {
-  return {i.num_groups(), i.num_puzzles(), i.num_examples(),
-          i.num_puzzles() ? double(i.num_examples()) / double(i.num_puzzles()) : 0.0};
 }
 
 }  // namespace
@@ -179,8 +161,8 @@ SudokuBuildReport build_sudoku_dataset(const SudokuBuildOptions& o) {
   c.train = {one_example_puzzles(o.train_size, o.augment + 1), make_encoder(train, o.augment + 1, o.seed)};
   c.test = {one_example_puzzles(test_size, 1), make_encoder(test, 1, o.seed)};
   write_puzzle_file(o.out, c, o.threads);
-  report.train = counts(c.train.index);
-  report.test = counts(c.test.index);
+  report.train = c.train.index.metadata();
+  report.test = c.test.index.metadata();
   return report;
 }
 
