@@ -65,16 +65,6 @@ std::vector<ArcPair> parse_pairs(const json& task, const char* key, const std::s
   return pairs;
 }
 
-json grid_to_json(const Grid& g) {
-  json rows = json::array();
-  for (int r = 0; r < g.rows; ++r) {
-    json row = json::array();
-    for (int c = 0; c < g.cols; ++c) row.push_back(g.at(r, c));
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
 std::string read_text(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path.string(), "cannot open file");
@@ -99,6 +89,16 @@ std::vector<fs::path> task_files(const fs::path& dir) {
 }
 
 }  // namespace
+
+json grid_to_json(const Grid& g) {
+  json rows = json::array();
+  for (int r = 0; r < g.rows; ++r) {
+    json row = json::array();
+    for (int c = 0; c < g.cols; ++c) row.push_back(g.at(r, c));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
 
 ArcTask parse_arc_task(const std::string& json_text, const std::string& name, const std::string& file) {
   json task;

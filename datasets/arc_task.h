@@ -43,6 +43,9 @@ struct ArcSubset {
 // Loads every task of a folder; a missing or empty folder is an InputError.
 ArcSubset load_arc_subset(const std::string& dir);
 
+// A grid as ARC JSON: a list of rows of colours.
+nlohmann::json grid_to_json(const Grid& grid);
+
 // The task as ARC JSON ({"train": [...], "test": [...]}).
 nlohmann::json arc_task_to_json(const ArcTask& task);
 

@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "datasets/arc_augmentation.h"
 #include "datasets/arc_encoding.h"
+#include "datasets/arc_task.h"
 #include "trainer/eval/arc_evaluator.h"
 
 namespace recur::trainer {
@@ -56,15 +57,7 @@ class ArcEvaluatorTest : public ::testing::Test {
   }
 
   std::string test_puzzles() const {
-    auto j = [](const Grid& g) {
-      nlohmann::json rows = nlohmann::json::array();
-      for (int r = 0; r < g.rows; ++r) {
-        nlohmann::json row = nlohmann::json::array();
-        for (int c = 0; c < g.cols; ++c) row.push_back(g.at(r, c));
-        rows.push_back(row);
-      }
-      return rows;
-    };
+    const auto j = datasets::grid_to_json;
     // Real tasks always have demonstrations; the scorer only reads the test pairs.
     const nlohmann::json demo = {{{"input", j(a_in)}, {"output", j(a_out)}}};
     nlohmann::json p;

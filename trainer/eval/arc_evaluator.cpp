@@ -11,16 +11,6 @@
 namespace recur::trainer {
 namespace {
 
-nlohmann::json grid_to_json(const datasets::Grid& g) {
-  nlohmann::json rows = nlohmann::json::array();
-  for (int r = 0; r < g.rows; ++r) {
-    nlohmann::json row = nlohmann::json::array();
-    for (int c = 0; c < g.cols; ++c) row.push_back(g.at(r, c));
-    rows.push_back(row);
-  }
-  return rows;
-}
-
 double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
 }  // namespace
@@ -89,7 +79,7 @@ ArcResult ArcEvaluator::result() const {
       nlohmann::json entry = nlohmann::json::object();
       for (int64_t a = 0; a < config_.submission_K; ++a) {
         nlohmann::json grid = ranked.empty() ? nlohmann::json::array({nlohmann::json::array({0})})
-                                             : grid_to_json(ranked[std::min<size_t>(a, ranked.size() - 1)]->grid);
+                                             : datasets::grid_to_json(ranked[std::min<size_t>(a, ranked.size() - 1)]->grid);
         entry["attempt_" + std::to_string(a + 1)] = grid;
       }
       attempts.push_back(entry);
