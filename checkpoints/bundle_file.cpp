@@ -5,14 +5,12 @@
 #include <sstream>
 
 #include "checkpoints/atomic_file.h"
+#include "checkpoints/checkpoint_layout.h"
 #include "checkpoints/checksum.h"
 #include "common/error.h"
 
 namespace recur::checkpoints {
 namespace {
-
-constexpr const char* kFormat = "recur-checkpoint";
-constexpr int64_t kVersion = 1;
 
 std::string join_lines(const NamedTensors& tensors) {
   std::string out;
@@ -47,12 +45,12 @@ Record read_record(hid_t file, const std::string& key, const std::string& path) 
 // returns the tensor names in bundle order (validated against the datasets).
 H5Handle open_bundle(const std::string& path, std::vector<std::string>* tensor_order) {
   H5Handle file = open_h5_read(path);
-  if (!has_attr(file.get(), ".", "format") || read_attr_string(file.get(), ".", "format", path) != kFormat)
-    throw InputError(path, std::string("not a recur checkpoint file (no root attribute format=\"") + kFormat + "\")");
+  if (!has_attr(file.get(), ".", "format") || read_attr_string(file.get(), ".", "format", path) != kCheckpointFormat)
+    throw InputError(path, std::string("not a recur checkpoint file (no root attribute format=\"") + kCheckpointFormat + "\")");
   int64_t version = read_attr_int(file.get(), ".", "version", path);
-  if (version != kVersion)
+  if (version != kCheckpointVersion)
     throw InputError(path, "checkpoint file version " + std::to_string(version) + " is not supported (this build reads " +
-                               std::to_string(kVersion) + ")");
+                               std::to_string(kCheckpointVersion) + ")");
   *tensor_order = split_lines(read_attr_string(file.get(), ".", "tensor_order", path));
   std::vector<std::string> listed = *tensor_order;
   std::sort(listed.begin(), listed.end());
@@ -85,8 +83,8 @@ uint64_t write_bundle(const std::string& path, const StateBundle& bundle) {
       write_tensor(file.get(), name, cpu);
     });
     for (const auto& [key, record] : bundle.records()) write_record(file.get(), key, record);
-    write_attr(file.get(), ".", "format", std::string(kFormat));
-    write_attr(file.get(), ".", "version", kVersion);
+    write_attr(file.get(), ".", "format", std::string(kCheckpointFormat));
+    write_attr(file.get(), ".", "version", kCheckpointVersion);
     write_attr(file.get(), ".", "tensor_order", join_lines(bundle.tensors()));
     write_attr(file.get(), ".", "checksum", checksum_to_hex(checksum));
     flush_h5(file.get(), tmp);

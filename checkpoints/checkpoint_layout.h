@@ -16,6 +16,10 @@
 
 namespace recur::checkpoints {
 
+// The format name and version that every checkpoint file and manifest carries.
+inline constexpr const char* kCheckpointFormat = "recur-checkpoint";
+inline constexpr int64_t kCheckpointVersion = 1;
+
 inline constexpr const char* kModelFileName = "model.h5";
 inline constexpr const char* kCompleteFileName = "COMPLETE";
 

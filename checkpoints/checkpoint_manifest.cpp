@@ -14,9 +14,6 @@
 namespace recur::checkpoints {
 namespace {
 
-constexpr const char* kFormat = "recur-checkpoint";
-constexpr int64_t kVersion = 1;
-
 std::string complete_path(const std::string& folder) {
   return (std::filesystem::path(folder) / kCompleteFileName).string();
 }
@@ -31,8 +28,8 @@ std::string folder_name(const std::string& folder) {
 
 std::string manifest_to_json(const CheckpointManifest& manifest) {
   nlohmann::ordered_json j;
-  j["format"] = kFormat;
-  j["version"] = kVersion;
+  j["format"] = kCheckpointFormat;
+  j["version"] = kCheckpointVersion;
   j["step"] = manifest.step;
   j["world_size"] = manifest.world_size;
   j["eval"] = manifest.eval;
@@ -48,9 +45,9 @@ CheckpointManifest parse_manifest(const std::string& json_text, const std::strin
   auto require = [&](const char* key, bool ok) {
     if (!ok) throw InputError(path, std::string("manifest field '") + key + "' is missing or invalid");
   };
-  require("format", j.contains("format") && j["format"] == kFormat);
+  require("format", j.contains("format") && j["format"] == kCheckpointFormat);
   require("version", j.contains("version") && j["version"].is_number_integer());
-  if (j["version"].get<int64_t>() != kVersion)
+  if (j["version"].get<int64_t>() != kCheckpointVersion)
     throw InputError(path, "manifest version " + j["version"].dump() + " is not supported by this build");
   require("step", j.contains("step") && j["step"].is_number_integer() && j["step"].get<int64_t>() >= 0);
   require("world_size", j.contains("world_size") && j["world_size"].is_number_integer() && j["world_size"].get<int64_t>() >= 1);

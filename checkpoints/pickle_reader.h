@@ -12,14 +12,14 @@
 // classes) is refused with an InputError: it never runs code from a file.
 #pragma once
 
-#include <torch/torch.h>
-
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "common/libtorch.h"
 
 namespace recur::checkpoints {
 

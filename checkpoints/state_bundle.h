@@ -11,8 +11,6 @@
 // Records are small (HDF5 attributes); anything large belongs in a tensor.
 #pragma once
 
-#include <torch/torch.h>
-
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -21,6 +19,8 @@
 #include <utility>
 #include <variant>
 #include <vector>
+
+#include "common/libtorch.h"
 
 namespace recur::checkpoints {
 

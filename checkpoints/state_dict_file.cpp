@@ -2,7 +2,7 @@
 #include "checkpoints/state_dict_file.h"
 
 #include <caffe2/serialize/inline_container.h>
-#include <torch/serialize.h>
+#include <torch/csrc/jit/serialization/pickler.h>
 
 #include <cstring>
 #include <fstream>
@@ -64,10 +64,35 @@ NamedTensors as_named_tensors(const PickleRef& root, const std::string& path) {
 
 bool looks_like_torch_file(const std::string& path) { return file_head(path, 4) == std::string("PK\x03\x04", 4); }
 
+// torch::pickle_save would tag the typed dict with torch.jit._pickle.restore_type_tag,
+// a global that torch.load refuses by default since PyTorch 2.6 (weights_only=True).
+// So the dict is pickled untagged, as torch.save pickles a state_dict (tensors as
+// torch._utils._rebuild_tensor_v2 of storages data/0, data/1, ...), into the same
+// zip layout.
 void export_state_dict(const std::string& path, const NamedTensors& named) {
   c10::Dict<std::string, at::Tensor> dict;
   for (const auto& [name, tensor] : named) dict.insert(name, tensor.detach().to(torch::kCPU).contiguous());
-  std::vector<char> bytes = torch::pickle_save(c10::IValue(dict));
+  std::vector<char> pickle;
+  torch::jit::Pickler pickler([&](const char* data, size_t n) { pickle.insert(pickle.end(), data, data + n); },
+                              nullptr, nullptr, nullptr, nullptr, /*tag_aggregates=*/false);
+  pickler.protocol();
+  pickler.pushIValue(c10::IValue(dict));
+  pickler.stop();
+  std::string bytes;
+  {
+    caffe2::serialize::PyTorchStreamWriter writer([&](const void* data, size_t n) {
+      bytes.append(static_cast<const char*>(data), n);
+      return n;
+    });
+    writer.writeRecord("data.pkl", pickle.data(), pickle.size());
+    writer.writeRecord("byteorder", "little", 6);
+    const std::vector<at::Tensor>& storages = pickler.tensorData();
+    for (size_t i = 0; i < storages.size(); ++i) {
+      const auto storage = torch::jit::getWriteableTensorData(storages[i]);
+      writer.writeRecord("data/" + std::to_string(i), storage.data(), storage.sizeInBytes());
+    }
+    writer.writeEndOfFile();
+  }
   write_file_atomically(path, bytes.data(), bytes.size());
 }
 

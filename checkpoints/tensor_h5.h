@@ -8,13 +8,12 @@
 // dtype attribute comes back as the same-width signed torch type, bit for bit.
 #pragma once
 
-#include <torch/torch.h>
-
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "common/h5_handle.h"
+#include "common/libtorch.h"
 
 namespace recur::checkpoints {
 

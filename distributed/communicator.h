@@ -16,10 +16,10 @@
 // its handle, so a parameter's .data can be broadcast into directly.
 #pragma once
 
-#include <torch/torch.h>
-
 #include <string>
 #include <string_view>
+
+#include "common/libtorch.h"
 
 namespace recur::distributed {
 

@@ -12,10 +12,9 @@
 // check_aliases() says when it happened.
 #pragma once
 
-#include <torch/torch.h>
-
 #include <vector>
 
+#include "common/libtorch.h"
 #include "distributed/communicator.h"
 
 namespace recur::distributed {

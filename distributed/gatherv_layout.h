@@ -7,12 +7,11 @@
 // garbage or a hang.
 #pragma once
 
-#include <torch/torch.h>
-
 #include <cstdint>
 #include <string_view>
 #include <vector>
 
+#include "common/libtorch.h"
 #include "distributed/communicator.h"
 
 namespace recur::distributed {

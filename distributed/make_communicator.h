@@ -6,10 +6,9 @@
 //   CPU                                         -> MpiCommunicator
 #pragma once
 
-#include <torch/torch.h>
-
 #include <memory>
 
+#include "common/libtorch.h"
 #include "distributed/communicator.h"
 #include "distributed/mpi_runtime.h"
 

@@ -36,13 +36,6 @@ torch::Tensor host_copy(const torch::Tensor& t) {
   return t.is_cpu() ? t.contiguous() : t.to(torch::kCPU).contiguous();
 }
 
-// Writes a host copy's result back into the caller's tensor (no-op for the tensor itself).
-void copy_back(const torch::Tensor& t, const torch::Tensor& host) {
-  if (host.is_same(t)) return;
-  torch::NoGradGuard no_grad;  // parameters are leaves that require grad
-  t.copy_(host);
-}
-
 int checked_count(int64_t bytes, std::string_view name) {
   if (bytes > INT_MAX)
     throw std::invalid_argument("collective '" + std::string(name) + "': " + std::to_string(bytes) +

@@ -11,12 +11,9 @@
 #include "distributed/gatherv_layout.h"
 #include "distributed/tensor_checks.h"
 
-// LibTorch's current CUDA stream, when this LibTorch has CUDA. CMake defines
-// RECUR_TORCH_CUDA from TorchConfig; the header test alone is not enough because
-// Debian's CPU-only LibTorch ships c10/cuda headers without the library.
-#if defined(RECUR_TORCH_CUDA) && __has_include(<c10/cuda/CUDAStream.h>)
+// LibTorch's current CUDA stream, when this LibTorch has CUDA (cmake/torch.cmake).
+#ifdef RECUR_TORCH_CUDA
 #include <c10/cuda/CUDAStream.h>
-#define RECUR_TORCH_STREAMS 1
 #endif
 
 namespace recur::distributed {
@@ -66,7 +63,7 @@ class DeviceGuard {
 };
 
 cudaStream_t compute_stream(int device) {
-#ifdef RECUR_TORCH_STREAMS
+#ifdef RECUR_TORCH_CUDA
   return c10::cuda::getCurrentCUDAStream(static_cast<c10::DeviceIndex>(device)).stream();
 #else
   (void)device;
@@ -74,13 +71,13 @@ cudaStream_t compute_stream(int device) {
 #endif
 }
 
-ncclDataType_t sum_type(torch::ScalarType type) {
+ncclDataType_t nccl_sum_type(torch::ScalarType type) {
   switch (type) {
     case torch::kFloat: return ncclFloat32;
     case torch::kDouble: return ncclFloat64;
     case torch::kInt: return ncclInt32;
     case torch::kLong: return ncclInt64;
-    default: throw std::logic_error("sum_type: unchecked dtype");
+    default: throw std::logic_error("nccl_sum_type: unchecked dtype");
   }
 }
 
@@ -97,12 +94,6 @@ void run_collective(NcclEngine& e, Watchdog& dog, std::string_view op, std::stri
   calls(e.stream);
   cuda_check(cudaEventRecord(e.done, e.stream), "cudaEventRecord");
   cuda_check(cudaEventSynchronize(e.done), "cudaEventSynchronize");
-}
-
-void copy_back(const torch::Tensor& t, const torch::Tensor& work) {
-  if (work.is_same(t)) return;
-  torch::NoGradGuard no_grad;
-  t.copy_(work);
 }
 
 }  // namespace
@@ -164,7 +155,7 @@ void NcclCommunicator::all_reduce_sum(const torch::Tensor& t, std::string_view n
   auto work = t.contiguous();
   if (work.numel() == 0) return;
   run_collective(*engine_, host_.watchdog(), "all_reduce", name, [&](cudaStream_t stream) {
-    nccl_check(ncclAllReduce(work.data_ptr(), work.data_ptr(), work.numel(), sum_type(work.scalar_type()), ncclSum,
+    nccl_check(ncclAllReduce(work.data_ptr(), work.data_ptr(), work.numel(), nccl_sum_type(work.scalar_type()), ncclSum,
                              engine_->comm, stream),
                "ncclAllReduce");
   });

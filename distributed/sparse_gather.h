@@ -7,8 +7,7 @@
 // B is the same on every rank (global_batch_size / world_size).
 #pragma once
 
-#include <torch/torch.h>
-
+#include "common/libtorch.h"
 #include "distributed/communicator.h"
 
 namespace recur::distributed {

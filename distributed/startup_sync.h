@@ -9,14 +9,13 @@
 // the first differing item and the ranks that differ from rank 0.
 #pragma once
 
-#include <torch/torch.h>
-
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "common/libtorch.h"
 #include "distributed/communicator.h"
 
 namespace recur::distributed {

@@ -35,4 +35,10 @@ void check_root(int root, int world_size, std::string_view name) {
     fail(name, "root " + std::to_string(root) + " outside world size " + std::to_string(world_size));
 }
 
+void copy_back(const torch::Tensor& t, const torch::Tensor& work) {
+  if (work.is_same(t)) return;
+  torch::NoGradGuard no_grad;
+  t.copy_(work);
+}
+
 }  // namespace recur::distributed

@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
-# Installs every system package recur needs (build, run, tests) on Debian 12.
+# Installs what recur needs to build, run and test on Debian 12 or 13: the
+# system packages (apt), then the project's Python environment .venv with the
+# pinned CPU LibTorch 2.x that scripts/build.sh builds against
+# (scripts/python_env.sh). The CUDA environment comes with scripts/build.sh --cuda.
 #
 # Idempotent and quiet: when everything is installed it prints nothing and
 # changes nothing. Runs apt-get as root, or through sudo for a normal user.
 # The Slurm test installs its own packages (shared/slurm-local); they are not here.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 # The one list. Append here, with a comment when the reason is not obvious.
 RECUR_PACKAGES=(
   build-essential cmake git pkg-config
+  # The venv of scripts/python_env.sh is made from Debian's Python.
+  python3 python3-venv
+  # Debian's LibTorch 1.13 (CPU): the other supported build (scripts/build.sh --debian).
   libtorch-dev
-  # LibTorch calls libblas.so.3: OpenBLAS (OpenMP build, so torch's thread
+  # Debian's LibTorch calls libblas.so.3: OpenBLAS (OpenMP build, so torch's thread
   # count applies) instead of the reference BLAS, which is ~20x slower.
   libopenblas0-openmp
   # The reference BLAS itself, only so a test can start recur on it and check
@@ -20,8 +27,6 @@ RECUR_PACKAGES=(
   libhdf5-dev
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev
-  # Tests: recur's exported .pt files load in torch; the docs' h5py examples run.
-  python3-torch python3-h5py python3-numpy
   # scripts/collect_sweep reads the runs' metrics.jsonl (and the Slurm test checks them).
   jq
 )
@@ -32,7 +37,9 @@ for package in "${RECUR_PACKAGES[@]}"; do
     missing+=("$package")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then
+  exec scripts/python_env.sh cpu
+fi
 
 as_root=()
 [ "$(id -u)" -ne 0 ] && as_root=(sudo)
@@ -53,3 +60,4 @@ if ! apt_get install -y --no-install-recommends "${missing[@]}"; then
   apt_get install -y --no-install-recommends "${missing[@]}" || fail
 fi
 echo "setup.sh: done"
+exec scripts/python_env.sh cpu

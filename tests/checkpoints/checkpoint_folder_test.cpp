@@ -21,17 +21,11 @@ namespace {
 namespace fs = std::filesystem;
 using testing::model_bundle;
 using testing::rank_bundle;
+using testing::contains;
+using testing::error_of;
 using testing::same_bundle;
+using testing::save_two_ranks;
 using testing::ScratchDir;
-
-// Two ranks written in-process, step by step, as a trainer sequences them.
-std::string save_two_ranks(const std::string& run, int64_t step, bool eval = false) {
-  begin_checkpoint(run, step);
-  write_model_state(run, step, model_bundle(step));
-  write_rank_state(run, step, 0, rank_bundle(step, 0));
-  write_rank_state(run, step, 1, rank_bundle(step, 1));
-  return finalize_checkpoint(run, step, 2, eval);
-}
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path);
@@ -57,16 +51,6 @@ class WarningLog {
   std::shared_ptr<spdlog::sinks::ostream_sink_mt> sink_;
 };
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no InputError)";
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 TEST(CheckpointFolder, TwoRankSaveCompletesAndLoadsBitIdentically) {
   ScratchDir run;

@@ -16,19 +16,16 @@ namespace {
 namespace fs = std::filesystem;
 using testing::ScratchDir;
 
-std::string save_two_ranks(const std::string& run, int64_t step) {
-  begin_checkpoint(run, step);
-  write_model_state(run, step, testing::model_bundle(step, 640));
-  write_rank_state(run, step, 0, testing::rank_bundle(step, 0));
-  write_rank_state(run, step, 1, testing::rank_bundle(step, 1));
-  return finalize_checkpoint(run, step, 2, /*eval=*/true);
-}
+using testing::contains;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+// A small two-rank checkpoint (640 model elements) with an evaluation.
+std::string save_small_checkpoint(const std::string& run, int64_t step) {
+  return testing::save_two_ranks(run, step, /*eval=*/true, 640);
+}
 
 TEST(CheckpointInspect, DescribesStepConfigParametersAndCarryShapes) {
   ScratchDir run;
-  std::string folder = save_two_ranks(run.path(), 77);
+  std::string folder = save_small_checkpoint(run.path(), 77);
   nlohmann::json d = describe_checkpoint(folder);
   EXPECT_EQ(d["step"], 77);
   EXPECT_EQ(d["world_size"], 2);
@@ -57,7 +54,7 @@ TEST(CheckpointInspect, DescribesStepConfigParametersAndCarryShapes) {
 
 TEST(CheckpointInspect, DescribesBrokenFoldersInsteadOfFailing) {
   ScratchDir run;
-  std::string folder = save_two_ranks(run.path(), 5);
+  std::string folder = save_small_checkpoint(run.path(), 5);
   fs::remove(folder + "/COMPLETE");
   testing::truncate_file(folder + "/rank_00001.h5", 100);
   nlohmann::json d = describe_checkpoint(folder);
@@ -84,7 +81,7 @@ TEST(CheckpointInspect, LoneFileAndCountingWithoutABufferList) {
 
 TEST(CheckpointInspect, RecognisesCheckpointPaths) {
   ScratchDir run;
-  std::string folder = save_two_ranks(run.path(), 1);
+  std::string folder = save_small_checkpoint(run.path(), 1);
   EXPECT_TRUE(is_checkpoint_path(folder));
   EXPECT_TRUE(is_checkpoint_path(folder + "/model.h5"));
   EXPECT_TRUE(is_checkpoint_path(folder + "/COMPLETE"));

@@ -18,9 +18,12 @@ namespace fs = std::filesystem;
 using testing::bit_identical;
 using testing::ScratchDir;
 
-#define REQUIRE_PYTHON(python)                                                  \
-  std::string python = testing::python_with_torch();                          \
-  if (python.empty()) GTEST_SKIP() << "no Python with torch (set RECUR_PYTHON)"
+// The project's Python environment is part of the test set-up (scripts/setup.sh):
+// without it these tests fail rather than skip, so a broken set-up shows.
+#define REQUIRE_PYTHON(python)                                                                  \
+  std::string python = testing::python_with_torch();                                          \
+  ASSERT_FALSE(python.empty()) << "no Python with torch at " << recur::testing::python() \
+                               << " (scripts/setup.sh makes .venv; or set RECUR_PYTHON)"
 
 int64_t numel_of(const std::vector<int64_t>& sizes) {
   int64_t n = 1;
@@ -46,14 +49,7 @@ void expect_same_weights(const NamedTensors& a, const NamedTensors& b) {
   }
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no InputError)";
-}
+using testing::error_of;
 
 TEST(StateDictFile, ExportLoadsInPythonAndComesBackIdentical) {
   REQUIRE_PYTHON(python);
@@ -62,7 +58,7 @@ TEST(StateDictFile, ExportLoadsInPythonAndComesBackIdentical) {
   std::string log;
   int status = testing::run_python(python, dir.path(), R"PY(
 import collections, torch
-d = torch.load("model.pt")
+d = torch.load("model.pt", weights_only=True)  # the default since PyTorch 2.6
 assert isinstance(d, dict), type(d)
 expected = collections.OrderedDict([
     ("inner.embed_tokens.embedding_weight", torch.arange(12, dtype=torch.float32).reshape(3, 4) * 0.5),

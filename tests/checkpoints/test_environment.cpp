@@ -1,7 +1,8 @@
 // Process-wide test setup: torch on one thread, so runs are deterministic and
 // forked writer processes (crash and multi-rank tests) inherit no thread pool.
 #include <gtest/gtest.h>
-#include <torch/torch.h>
+
+#include "common/libtorch.h"
 
 namespace {
 

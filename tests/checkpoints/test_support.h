@@ -1,20 +1,25 @@
 // Helpers shared by the checkpoints tests: a scratch folder, bit-exact tensor
-// comparison, small bundles, file corruption, and a Python runner.
+// comparison, small bundles and a two-rank checkpoint of them, file corruption,
+// error capture, and a Python runner.
 #pragma once
 
 #include <gtest/gtest.h>
-#include <torch/torch.h>
 
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <string>
 
 #include <sys/wait.h>
 
+#include "checkpoints/checkpoint_writer.h"
 #include "checkpoints/state_bundle.h"
+#include "common/error.h"
+#include "common/libtorch.h"
+#include "test_paths.h"
 
 namespace recur::checkpoints::testing {
 
@@ -86,6 +91,28 @@ inline StateBundle rank_bundle(int64_t step, int rank) {
   return b;
 }
 
+// Two ranks written in-process, step by step, as a trainer sequences them.
+inline std::string save_two_ranks(const std::string& run, int64_t step, bool eval = false,
+                                  int64_t model_elements = 4096) {
+  begin_checkpoint(run, step);
+  write_model_state(run, step, model_bundle(step, model_elements));
+  write_rank_state(run, step, 0, rank_bundle(step, 0));
+  write_rank_state(run, step, 1, rank_bundle(step, 1));
+  return finalize_checkpoint(run, step, 2, eval);
+}
+
+// The message of the InputError that `f` throws.
+inline std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "(no InputError)";
+}
+
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
 inline void flip_byte(const std::string& path, std::streamoff offset) {
   std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
   f.seekg(offset);
@@ -98,10 +125,9 @@ inline void flip_byte(const std::string& path, std::streamoff offset) {
 
 inline void truncate_file(const std::string& path, std::uintmax_t size) { fs::resize_file(path, size); }
 
-// The Python with torch that interop tests use, or "" (then they skip).
+// The Python with torch that interop tests use (tests/test_paths.h), or "".
 inline std::string python_with_torch() {
-  const char* env = std::getenv("RECUR_PYTHON");
-  std::string python = env ? env : "/usr/bin/python3";
+  const std::string python = recur::testing::python();
   if (!fs::exists(python)) return "";
   std::string probe = python + " -c 'import torch' > /dev/null 2>&1";
   return std::system(probe.c_str()) == 0 ? python : "";

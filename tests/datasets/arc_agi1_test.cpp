@@ -13,7 +13,7 @@ namespace {
 
 TEST(ArcAgi1, BuildsNineHundredSixtyGroupsThatInvert) {
   const std::string data = testing::shared_data_dir();
-  if (!std::filesystem::exists(data + "/arc-agi-1/training")) GTEST_SKIP() << "no shared data at " << data;
+  if (!std::filesystem::exists(data + "/arc-agi-1/training")) GTEST_SKIP() << testing::missing_shared_data(data + "/arc-agi-1/training");
   testing::TempDir dir;
   ArcBuildOptions o;
   o.subsets = {data + "/arc-agi-1/training", data + "/arc-agi-1/evaluation", data + "/concept-arc"};

@@ -6,11 +6,10 @@
 #include <set>
 
 #include "common/error.h"
+#include "fixtures.h"
 
 namespace recur::datasets {
 namespace {
-
-Grid make(int rows, int cols, std::vector<uint8_t> cells) { return Grid{rows, cols, std::move(cells)}; }
 
 TEST(ColourMap, KeepsBlackAndPermutesTheRest) {
   Rng rng({1});
@@ -26,7 +25,7 @@ TEST(ColourMap, KeepsBlackAndPermutesTheRest) {
 
 TEST(ColourMap, InverseUndoesTheMap) {
   Rng rng({2});
-  const Grid g = make(2, 5, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+  const Grid g = testing::make_grid(2, 5, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
   for (int i = 0; i < 20; ++i) {
     const ColourMap m = random_colour_map(rng);
     const Grid mapped = apply_colour_map(g, m);
@@ -37,7 +36,7 @@ TEST(ColourMap, InverseUndoesTheMap) {
 
 TEST(ArcAugmentation, UnaugmentInvertsAugmentForAllTransforms) {
   Rng rng({3});
-  const Grid g = make(2, 3, {0, 1, 2, 3, 4, 5});
+  const Grid g = testing::make_grid(2, 3, {0, 1, 2, 3, 4, 5});
   for (int t = 0; t < kNumDihedral; ++t) {
     const ArcAugmentation aug{t, random_colour_map(rng)};
     EXPECT_EQ(unaugment_grid(augment_grid(g, aug), aug), g);
@@ -63,20 +62,20 @@ TEST(ArcAugmentation, MalformedNamesAreInputErrors) {
 }
 
 TEST(ArcAugmentation, TaskKeyIgnoresPairOrderButSeesContent) {
-  ArcTask a{"a", {{make(1, 2, {1, 2}), make(1, 1, {3})}, {make(1, 1, {4}), make(1, 1, {5})}}, {}};
+  ArcTask a{"a", {{testing::make_grid(1, 2, {1, 2}), testing::make_grid(1, 1, {3})}, {testing::make_grid(1, 1, {4}), testing::make_grid(1, 1, {5})}}, {}};
   ArcTask b = a;
   std::swap(b.train[0], b.train[1]);
   EXPECT_EQ(augmented_task_key(a, {}), augmented_task_key(b, {}));
   b.train[0].output.cells[0] = 6;
   EXPECT_NE(augmented_task_key(a, {}), augmented_task_key(b, {}));
   // A 1x2 grid and a 2x1 grid with the same cells differ.
-  ArcTask c{"c", {{make(2, 1, {1, 2}), make(1, 1, {3})}, {make(1, 1, {4}), make(1, 1, {5})}}, {}};
+  ArcTask c{"c", {{testing::make_grid(2, 1, {1, 2}), testing::make_grid(1, 1, {3})}, {testing::make_grid(1, 1, {4}), testing::make_grid(1, 1, {5})}}, {}};
   EXPECT_NE(augmented_task_key(a, {}), augmented_task_key(c, {}));
 }
 
 TEST(ArcAugmentation, SamplingDeduplicatesVersions) {
   // Only black: every augmentation gives the same task, so only the original remains.
-  const ArcTask black{"black", {{make(1, 1, {0}), make(1, 1, {0})}}, {}};
+  const ArcTask black{"black", {{testing::make_grid(1, 1, {0}), testing::make_grid(1, 1, {0})}}, {}};
   Rng rng({4});
   const SampledAugmentations s = sample_task_augmentations(black, 10, rng);
   EXPECT_EQ(s.versions.size(), 1u);
@@ -84,7 +83,7 @@ TEST(ArcAugmentation, SamplingDeduplicatesVersions) {
 
   // One colour on a symmetric 1x1 grid: 9 distinct versions (the colour), the
   // dihedral part changes nothing.
-  const ArcTask one{"one", {{make(1, 1, {1}), make(1, 1, {1})}}, {}};
+  const ArcTask one{"one", {{testing::make_grid(1, 1, {1}), testing::make_grid(1, 1, {1})}}, {}};
   const SampledAugmentations t = sample_task_augmentations(one, 100, rng);
   EXPECT_EQ(t.versions.size(), 9u);
   std::set<std::string> keys;
@@ -93,7 +92,7 @@ TEST(ArcAugmentation, SamplingDeduplicatesVersions) {
   EXPECT_TRUE(t.versions[0].is_identity());
 
   // A rich task gets all requested versions, all distinct.
-  const ArcTask rich{"rich", {{make(2, 3, {0, 1, 2, 3, 4, 5}), make(2, 2, {6, 7, 8, 9})}}, {}};
+  const ArcTask rich{"rich", {{testing::make_grid(2, 3, {0, 1, 2, 3, 4, 5}), testing::make_grid(2, 2, {6, 7, 8, 9})}}, {}};
   const SampledAugmentations r = sample_task_augmentations(rich, 200, rng);
   EXPECT_EQ(r.versions.size(), 201u);
   keys.clear();

@@ -14,11 +14,31 @@
 #include <vector>
 
 #include "common/error.h"
+#include "datasets/dihedral.h"
 #include "datasets/puzzle_file_writer.h"
+#include "datasets/sudoku_solver.h"
+#include "test_paths.h"
 
 namespace recur::datasets::testing {
 
 namespace fs = std::filesystem;
+using recur::testing::missing_shared_data;
+using recur::testing::shared_data_dir;
+
+// The classic Sudoku (the one on Wikipedia) and its unique solution.
+inline constexpr const char* kClassicSudoku =
+    "53..7....6..195....98....6.8...6...34..8.3..17...2...6.6....28....419..5....8..79";
+inline constexpr const char* kClassicSudokuSolution =
+    "534678912672195348198342567859761423426853791713924856961537284287419635345286179";
+
+// A Sudoku grid as an 81-character line, '.' for blanks.
+inline std::string sudoku_line(const SudokuGrid& g) {
+  std::string s;
+  for (uint8_t v : g) s.push_back(v ? char('0' + v) : '.');
+  return s;
+}
+
+inline Grid make_grid(int rows, int cols, std::vector<uint8_t> cells) { return Grid{rows, cols, std::move(cells)}; }
 
 // A fresh folder under the system temp dir, removed when the test ends.
 class TempDir {
@@ -54,11 +74,6 @@ inline std::vector<std::string> files_in(const fs::path& dir) {
   for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
   return names;
-}
-
-inline std::string shared_data_dir() {
-  const char* dir = std::getenv("RECUR_SHARED_DIR");
-  return std::string(dir ? dir : "../shared") + "/data";
 }
 
 // Runs `fn`, expecting an InputError whose message contains every fragment.

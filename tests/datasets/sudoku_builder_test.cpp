@@ -16,14 +16,6 @@ namespace {
 using testing::expect_input_error;
 using testing::TempDir;
 
-const char* kPuzzle = "53..7....6..195....98....6.8...6...34..8.3..17...2...6.6....28....419..5....8..79";
-
-std::string line(const SudokuGrid& g) {
-  std::string s;
-  for (uint8_t v : g) s.push_back(v ? char('0' + v) : '.');
-  return s;
-}
-
 // Every row of a split as (givens, solution) grids, tokens decoded (value + 1).
 std::vector<std::pair<SudokuGrid, SudokuGrid>> read_split(const std::string& path, Split split) {
   const PuzzleMetadata meta = read_puzzle_metadata(path);
@@ -89,9 +81,9 @@ TEST(SudokuBuilder, GeneratedSplitIsValidAugmentedAndDisjoint) {
 TEST(SudokuBuilder, SkipsDuplicateUnsolvableAndAmbiguousPuzzles) {
   TempDir dir;
   std::string text = "# a list\n";
-  for (const auto& p : generate_sudokus(5, 30, 1, 1)) text += line(p) + "\r\n";
-  text += std::string(kPuzzle) + "\n" + kPuzzle + "\n";  // one duplicate
-  text += "55" + std::string(kPuzzle).substr(2) + "\n";  // clashing givens: no solution
+  for (const auto& p : generate_sudokus(5, 30, 1, 1)) text += testing::sudoku_line(p) + "\r\n";
+  text += std::string(testing::kClassicSudoku) + "\n" + testing::kClassicSudoku + "\n";  // one duplicate
+  text += "55" + std::string(testing::kClassicSudoku).substr(2) + "\n";  // clashing givens: no solution
   text += std::string(81, '.') + "\n";                   // several solutions
   testing::write_text(dir / "list.txt", text);
   SudokuBuildOptions o;
@@ -115,7 +107,7 @@ TEST(SudokuBuilder, SkipsDuplicateUnsolvableAndAmbiguousPuzzles) {
   o.out = dir / "bad.h5";
   expect_input_error([&] { build_sudoku_dataset(o); }, {"bad.txt", "no usable puzzle", "1 with several"});
   EXPECT_FALSE(std::filesystem::exists(o.out));
-  testing::write_text(dir / "malformed.txt", std::string(kPuzzle) + "\n" + kPuzzle + "1\n");
+  testing::write_text(dir / "malformed.txt", std::string(testing::kClassicSudoku) + "\n" + testing::kClassicSudoku + "1\n");
   o.puzzle_files = {dir / "malformed.txt"};
   expect_input_error([&] { build_sudoku_dataset(o); }, {"malformed.txt:2", "81 characters"});
   EXPECT_EQ(testing::files_in(dir.path()), (std::vector<std::string>{"bad.txt", "list.txt", "malformed.txt", "s.h5"}));

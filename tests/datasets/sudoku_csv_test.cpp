@@ -18,18 +18,12 @@ namespace {
 using testing::expect_input_error;
 using testing::TempDir;
 
-std::string line(const SudokuGrid& g) {
-  std::string s;
-  for (uint8_t v : g) s.push_back(v ? char('0' + v) : '.');
-  return s;
-}
-
 // A CSV in the HF layout: header, then source,question,answer,rating rows.
 std::string csv(const std::vector<SudokuGrid>& puzzles, const std::string& header = "source,question,answer,rating") {
   std::string text = header.empty() ? "" : header + "\r\n";
   for (const SudokuGrid& p : puzzles) {
     const SudokuSolveResult s = solve_sudoku(p);
-    text += "tdoku_x," + line(p) + "," + line(s.solution) + ",12\r\n";
+    text += "tdoku_x," + testing::sudoku_line(p) + "," + testing::sudoku_line(s.solution) + ",12\r\n";
   }
   return text;
 }

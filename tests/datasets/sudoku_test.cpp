@@ -15,9 +15,6 @@ namespace {
 
 using testing::expect_input_error;
 
-const char* kPuzzle = "53..7....6..195....98....6.8...6...34..8.3..17...2...6.6....28....419..5....8..79";
-const char* kSolution = "534678912672195348198342567859761423426853791713924856961537284287419635345286179";
-
 SudokuGrid grid(const std::string& s) { return parse_sudoku_line(s, "test"); }
 
 int givens(const SudokuGrid& g) {
@@ -27,19 +24,19 @@ int givens(const SudokuGrid& g) {
 }
 
 TEST(SudokuSolver, SolvesAKnownPuzzleUniquely) {
-  const SudokuSolveResult r = solve_sudoku(grid(kPuzzle));
+  const SudokuSolveResult r = solve_sudoku(grid(testing::kClassicSudoku));
   EXPECT_EQ(r.solutions, 1);
-  EXPECT_EQ(r.solution, grid(kSolution));
-  EXPECT_TRUE(is_valid_sudoku_solution(r.solution, grid(kPuzzle)));
+  EXPECT_EQ(r.solution, grid(testing::kClassicSudokuSolution));
+  EXPECT_TRUE(is_valid_sudoku_solution(r.solution, grid(testing::kClassicSudoku)));
 }
 
 TEST(SudokuSolver, DetectsSeveralAndNoSolutions) {
   EXPECT_EQ(solve_sudoku(SudokuGrid{}).solutions, 2);  // stops counting at 2
-  SudokuGrid few = grid(kSolution);
+  SudokuGrid few = grid(testing::kClassicSudokuSolution);
   for (int i = 9; i < 81; ++i) few[i] = 0;  // only the first row given
   EXPECT_EQ(solve_sudoku(few).solutions, 2);
   // Two clashing givens.
-  SudokuGrid clash = grid(kPuzzle);
+  SudokuGrid clash = grid(testing::kClassicSudoku);
   clash[1] = 5;  // two 5s in row 0
   EXPECT_EQ(solve_sudoku(clash).solutions, 0);
   // No direct clash, but cell (0, 8) can only be 9 and column 8 already has one.
@@ -50,16 +47,16 @@ TEST(SudokuSolver, DetectsSeveralAndNoSolutions) {
 }
 
 TEST(SudokuSolver, ValidityCheckRejectsBadGrids) {
-  SudokuGrid s = grid(kSolution);
+  SudokuGrid s = grid(testing::kClassicSudokuSolution);
   EXPECT_TRUE(is_valid_sudoku_solution(s, SudokuGrid{}));
   std::swap(s[0], s[1]);  // rows still fine, columns broken
   EXPECT_FALSE(is_valid_sudoku_solution(s, SudokuGrid{}));
-  EXPECT_FALSE(is_valid_sudoku_solution(grid(kSolution), grid(std::string(80, '.') + "1")));  // disagrees with a given
+  EXPECT_FALSE(is_valid_sudoku_solution(grid(testing::kClassicSudokuSolution), grid(std::string(80, '.') + "1")));  // disagrees with a given
 }
 
 TEST(SudokuSolver, SolvesTheHardMagictourListUniquely) {
   const std::string file = testing::shared_data_dir() + "/sudoku/magictour_top95.txt";
-  if (!std::filesystem::exists(file)) GTEST_SKIP() << "no shared data";
+  if (!std::filesystem::exists(file)) GTEST_SKIP() << testing::missing_shared_data(file);
   const auto puzzles = read_sudoku_puzzles(file);
   ASSERT_EQ(puzzles.size(), 95u);
   for (const auto& p : puzzles) {
@@ -83,7 +80,7 @@ TEST(SudokuGenerator, GivesUniquePuzzlesWithExactlyGGivens) {
 }
 
 TEST(SudokuShuffle, KeepsEveryAugmentedSolutionValid) {
-  const SudokuGrid puzzle = grid(kPuzzle), solution = grid(kSolution);
+  const SudokuGrid puzzle = grid(testing::kClassicSudoku), solution = grid(testing::kClassicSudokuSolution);
   Rng rng({8});
   int transposed = 0;
   std::set<SudokuGrid> seen;
@@ -103,8 +100,8 @@ TEST(SudokuShuffle, KeepsEveryAugmentedSolutionValid) {
 
 TEST(SudokuPuzzleList, SkipsCommentsBlankLinesAndCarriageReturns) {
   testing::TempDir dir;
-  const std::string zeros = std::string(kPuzzle).replace(2, 1, "0");
-  testing::write_text(dir / "p.txt", std::string("# header\r\n\r\n") + kPuzzle + "\r\n" + zeros + "\n\n");
+  const std::string zeros = std::string(testing::kClassicSudoku).replace(2, 1, "0");
+  testing::write_text(dir / "p.txt", std::string("# header\r\n\r\n") + testing::kClassicSudoku + "\r\n" + zeros + "\n\n");
   const auto puzzles = read_sudoku_puzzles(dir / "p.txt");
   ASSERT_EQ(puzzles.size(), 2u);
   EXPECT_EQ(puzzles[0], puzzles[1]);  // '0' and '.' are both blanks
@@ -112,11 +109,11 @@ TEST(SudokuPuzzleList, SkipsCommentsBlankLinesAndCarriageReturns) {
 
 TEST(SudokuPuzzleList, MalformedLinesNameFileAndLine) {
   testing::TempDir dir;
-  testing::write_text(dir / "short.txt", std::string("#\n") + kPuzzle + "\n" + std::string(kPuzzle).substr(1) + "\n");
+  testing::write_text(dir / "short.txt", std::string("#\n") + testing::kClassicSudoku + "\n" + std::string(testing::kClassicSudoku).substr(1) + "\n");
   expect_input_error([&] { read_sudoku_puzzles(dir / "short.txt"); }, {"short.txt:3", "81 characters", "has 80"});
-  testing::write_text(dir / "char.txt", std::string(kPuzzle).replace(10, 1, "x") + "\n");
+  testing::write_text(dir / "char.txt", std::string(testing::kClassicSudoku).replace(10, 1, "x") + "\n");
   expect_input_error([&] { read_sudoku_puzzles(dir / "char.txt"); }, {"char.txt:1", "character 11", "'x'"});
-  testing::write_text(dir / "long.txt", std::string(kPuzzle) + " 12\n");
+  testing::write_text(dir / "long.txt", std::string(testing::kClassicSudoku) + " 12\n");
   expect_input_error([&] { read_sudoku_puzzles(dir / "long.txt"); }, {"long.txt:1", "has 84"});
   expect_input_error([&] { read_sudoku_puzzles(dir / "missing.txt"); }, {"missing.txt", "cannot open"});
 }

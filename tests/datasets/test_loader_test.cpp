@@ -19,7 +19,7 @@ struct TestFile {
   TestFile() { testing::write_row_file(path, std::vector<std::vector<int>>(7, std::vector<int>{3})); }
 };
 
-TestLoaderOptions options(int64_t batch, int rank = 0, int world = 1) {
+TestLoaderOptions test_options(int64_t batch, int rank = 0, int world = 1) {
   TestLoaderOptions o;
   o.global_batch_size = batch;
   o.rank = rank;
@@ -29,7 +29,7 @@ TestLoaderOptions options(int64_t batch, int rank = 0, int world = 1) {
 
 TEST(TestLoader, WalksAllExamplesInOrderAndPadsTheLastBatch) {
   TestFile f;
-  TestLoader loader(f.path, options(8));
+  TestLoader loader(f.path, test_options(8));
   EXPECT_EQ(loader.num_batches(), 3);
   int64_t next_row = 0;
   for (int b = 0; b < 3; ++b) {
@@ -61,7 +61,7 @@ TEST(TestLoader, WalksAllExamplesInOrderAndPadsTheLastBatch) {
 
 TEST(TestLoader, RanksSliceEachGlobalBatch) {
   TestFile f;
-  TestLoader whole(f.path, options(8)), r0(f.path, options(8, 0, 2)), r1(f.path, options(8, 1, 2));
+  TestLoader whole(f.path, test_options(8)), r0(f.path, test_options(8, 0, 2)), r1(f.path, test_options(8, 1, 2));
   for (int b = 0; b < 3; ++b) {
     const auto w = whole.next(), x = r0.next(), y = r1.next();
     ASSERT_TRUE(w && x && y);
@@ -81,7 +81,7 @@ TEST(TestLoader, RanksSliceEachGlobalBatch) {
 
 TEST(TestLoader, LastRankMayHoldOnlyPadding) {
   TestFile f;
-  TestLoader r3(f.path, options(16, 3, 4));  // batch 2 holds rows 16..20: rank 3 gets rows 28..31
+  TestLoader r3(f.path, test_options(16, 3, 4));  // batch 2 holds rows 16..20: rank 3 gets rows 28..31
   ASSERT_TRUE(r3.next());
   const auto last = r3.next();
   ASSERT_TRUE(last);

@@ -31,7 +31,7 @@ struct RowFile {
   RowFile() { testing::write_row_file(path, layout()); }
 };
 
-TrainLoaderOptions options(int64_t batch, int rank = 0, int world = 1, uint64_t seed = 3) {
+TrainLoaderOptions train_options(int64_t batch, int rank = 0, int world = 1, uint64_t seed = 3) {
   TrainLoaderOptions o;
   o.seed = seed;
   o.global_batch_size = batch;
@@ -99,7 +99,7 @@ TEST(TrainSampler, FollowsTheReferenceSamplingRules) {
 
 TEST(TrainLoader, DeterministicAndSeedSensitive) {
   RowFile f;
-  TrainLoader a(f.path, options(8)), b(f.path, options(8)), c(f.path, options(8, 0, 1, 4));
+  TrainLoader a(f.path, train_options(8)), b(f.path, train_options(8)), c(f.path, train_options(8, 0, 1, 4));
   const auto ta = take(a, 30), tb = take(b, 30), tc = take(c, 30);
   EXPECT_EQ(ta, tb);
   EXPECT_NE(ta, tc);
@@ -108,7 +108,7 @@ TEST(TrainLoader, DeterministicAndSeedSensitive) {
 TEST(TrainLoader, BatchesCarryTokensLabelsAndIdentifiers) {
   RowFile f;
   const SplitIndex index = read_split_index(f.path, Split::kTrain);
-  TrainLoader loader(f.path, options(8));
+  TrainLoader loader(f.path, train_options(8));
   const auto b = loader.next();
   ASSERT_TRUE(b);
   EXPECT_EQ(b->rows, 8);
@@ -129,7 +129,7 @@ TEST(TrainLoader, BatchesCarryTokensLabelsAndIdentifiers) {
 
 TEST(TrainLoader, TwoRanksCoverExactlyTheGlobalBatch) {
   RowFile f;
-  TrainLoader whole(f.path, options(8)), r0(f.path, options(8, 0, 2)), r1(f.path, options(8, 1, 2));
+  TrainLoader whole(f.path, train_options(8)), r0(f.path, train_options(8, 0, 2)), r1(f.path, train_options(8, 1, 2));
   EXPECT_EQ(r0.local_batch_size(), 4);
   for (int i = 0; i < 25; ++i) {
     const auto w = whole.next(), a = r0.next(), b = r1.next();
@@ -153,7 +153,7 @@ TEST(TrainLoader, IterationsEndWithOneNulloptThenContinue) {
   LoaderCursor c{0, 0, 0, sampler.fingerprint()};
   int per_iteration = 0;
   while (sampler.next(c)) ++per_iteration;
-  TrainLoader loader(f.path, options(8));
+  TrainLoader loader(f.path, train_options(8));
   for (int i = 0; i < per_iteration; ++i) ASSERT_TRUE(loader.next());
   EXPECT_EQ(loader.cursor().batches, per_iteration);
   EXPECT_FALSE(loader.next());
@@ -164,20 +164,20 @@ TEST(TrainLoader, IterationsEndWithOneNulloptThenContinue) {
 
 TEST(TrainLoader, RestoringACursorContinuesWithTheSameBatches) {
   RowFile f;
-  TrainLoader a(f.path, options(8));
+  TrainLoader a(f.path, train_options(8));
   take(a, 5);
   const LoaderCursor saved = a.cursor();
   const auto expected = take(a, 20);  // crosses an iteration end
 
   const LoaderCursor copy = LoaderCursor::from_array(saved.to_array());
   EXPECT_EQ(copy, saved);
-  TrainLoader b(f.path, options(8));
+  TrainLoader b(f.path, train_options(8));
   b.restore(copy);
   EXPECT_EQ(take(b, 20), expected);
   a.restore(saved);  // rewinding a running loader works too
   EXPECT_EQ(take(a, 20), expected);
   // A different world size resumes the same global batches.
-  TrainLoader r1(f.path, options(8, 1, 2));
+  TrainLoader r1(f.path, train_options(8, 1, 2));
   r1.restore(saved);
   const auto half = take(r1, 20);
   for (size_t i = 0; i < half.size(); ++i) {
@@ -188,12 +188,12 @@ TEST(TrainLoader, RestoringACursorContinuesWithTheSameBatches) {
 
 TEST(TrainLoader, RejectsForeignCursorsAndBadOptions) {
   RowFile f;
-  TrainLoader a(f.path, options(8));
-  TrainLoader other_seed(f.path, options(8, 0, 1, 9));
+  TrainLoader a(f.path, train_options(8));
+  TrainLoader other_seed(f.path, train_options(8, 0, 1, 9));
   testing::expect_input_error([&] { other_seed.restore(a.cursor()); }, {"loader cursor", "other sampling settings"});
-  testing::expect_input_error([&] { TrainLoader(f.path, options(9, 0, 2)); }, {"global_batch_size", "multiple"});
-  testing::expect_input_error([&] { TrainLoader(f.path, options(8, 2, 2)); }, {"rank", "outside"});
-  testing::expect_input_error([&] { TrainLoader(f.dir / "missing.h5", options(8)); }, {"missing.h5", "cannot open"});
+  testing::expect_input_error([&] { TrainLoader(f.path, train_options(9, 0, 2)); }, {"global_batch_size", "multiple"});
+  testing::expect_input_error([&] { TrainLoader(f.path, train_options(8, 2, 2)); }, {"rank", "outside"});
+  testing::expect_input_error([&] { TrainLoader(f.dir / "missing.h5", train_options(8)); }, {"missing.h5", "cannot open"});
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include "distributed/flat_gradients.h"
 
 #include <gtest/gtest.h>
+#include <torch/optim/sgd.h>
 
 #include "distributed/local_communicator.h"
 

@@ -5,10 +5,11 @@
 #include "tests/distributed/mpi_test_main.h"
 
 #include <gtest/gtest.h>
-#include <torch/torch.h>
 
 #include <cstdio>
 #include <memory>
+
+#include "common/libtorch.h"
 
 namespace recur::distributed::mpi_test {
 namespace {

@@ -3,15 +3,15 @@
 # three known puzzles and on a checkpoint of a 4-step training run, and checks what
 # it prints against what the test knows: sizes, the decoded test puzzle and its
 # solution, the step, the parameter count and the carry shape.
-# Usage: formats_example_test.sh RECUR_BINARY SOURCE_DIR. Exit 0 pass, 1 fail, 77 skipped.
+# Usage: formats_example_test.sh RECUR_BINARY SOURCE_DIR PYTHON (the project's .venv
+# Python; $RECUR_PYTHON overrides it). Exit 0 pass, 1 fail.
 set -euo pipefail
 recur=$1
 src=$2
-python=/usr/bin/python3
-[ -x "$python" ] || python=$(command -v python3 || true)
-if [ -z "$python" ] || ! "$python" -c 'import h5py, numpy' 2>/dev/null; then
-  echo "SKIPPED: no python3 with h5py and numpy (scripts/setup.sh installs python3-h5py)"
-  exit 77
+python=${RECUR_PYTHON:-$3}
+if ! "$python" -c 'import h5py, numpy' 2>/dev/null; then
+  echo "FAIL: no Python with h5py and numpy at $python (scripts/setup.sh makes .venv; or set RECUR_PYTHON)"
+  exit 1
 fi
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT

@@ -1,11 +1,11 @@
 // The caching CPU allocator reuses large freed blocks of the same rounded
 // size and leaves small ones to the default allocator.
 #include "trainer/memory/caching_cpu_allocator.h"
+#include "common/libtorch.h"
 #include "trainer/memory/memory_meter.h"
 
 #include <c10/core/CPUAllocator.h>
 #include <gtest/gtest.h>
-#include <torch/torch.h>
 
 namespace recur::trainer {
 namespace {

@@ -10,7 +10,7 @@
 #include "trainer/models/factory.h"
 #include "training_runs.h"
 
-namespace recur::trainer::testing {
+namespace recur::testing {
 namespace {
 
 using recur::testing::run_recur;
@@ -103,9 +103,9 @@ TEST_F(CheckpointRecovery, TwoRankCheckpointIsDescribedAndRefusedToOneRank) {
   const auto json_result = run_recur("inspect --json " + folder);
   ASSERT_EQ(json_result.exit_code, 0) << json_result.err;
   const nlohmann::json d = nlohmann::json::parse(json_result.out);
-  const Config config = config_from_yaml(d.at("config").get<std::string>(), folder);
+  const trainer::Config config = trainer::config_from_yaml(d.at("config").get<std::string>(), folder);
   const datasets::PuzzleMetadata meta = datasets::read_puzzle_metadata(path("sudoku.h5"));
-  const auto model = make_model(config.arch, {meta.vocab_size, meta.seq_len, meta.num_puzzle_identifiers},
+  const auto model = trainer::make_model(config.arch, {meta.vocab_size, meta.seq_len, meta.num_puzzle_identifiers},
                                 torch::kCPU, 0);
   int64_t parameters = 0;
   for (const auto& [name, p] : model->named_parameters()) parameters += p.numel();
@@ -135,4 +135,4 @@ TEST_F(CheckpointRecovery, OneRankCheckpointIsRefusedToTwoRanks) {
 }
 
 }  // namespace
-}  // namespace recur::trainer::testing
+}  // namespace recur::testing

@@ -1,12 +1,15 @@
 // The `recur` binary: exit codes and messages of design.md, --version, --help,
 // and `recur train RECIPE --print-config`.
 #include <gtest/gtest.h>
+#include <torch/cuda.h>
+#include <torch/version.h>
 
 #include <filesystem>
 #include <regex>
 #include <sstream>
 
 #include "recur_process.h"
+#include "test_paths.h"
 #include "trainer/config/config_loader.h"
 
 namespace recur::trainer {
@@ -14,13 +17,40 @@ namespace {
 
 using recur::testing::run_recur;
 
-const std::string kFixtures = RECUR_TRAINER_FIXTURES;
-
-TEST(Cli, VersionShowsGitShaLibTorchAndNccl) {
+// The versions are this build's: the LibTorch the tests link, CPU only unless
+// it has CUDA, the NCCL library when the NCCL communicator is built in.
+TEST(Cli, VersionShowsGitShaLibTorchCudaAndNccl) {
   const auto result = run_recur("--version");
   EXPECT_EQ(result.exit_code, 0);
-  EXPECT_TRUE(std::regex_search(result.out, std::regex(R"(^recur \S+ \(LibTorch \d+\.\d+\S*, NCCL (yes|no)\)\n$)")))
+  std::smatch m;
+  ASSERT_TRUE(std::regex_match(result.out, m,
+                               std::regex(R"(recur \S+ \(LibTorch (\S+), (CPU only|CUDA \d+\.\d+), (no NCCL|NCCL \d+\.\d+\.\d+)\)\n)")))
       << result.out;
+  EXPECT_EQ(m[1], TORCH_VERSION);
+#ifdef RECUR_TORCH_CUDA
+  EXPECT_NE(m[2], "CPU only");
+#else
+  EXPECT_EQ(m[2], "CPU only");
+#endif
+#ifdef RECUR_HAVE_NCCL
+  EXPECT_NE(m[3], "no NCCL");
+#else
+  EXPECT_EQ(m[3], "no NCCL");
+#endif
+}
+
+// Asking for a GPU where there is none is one clear input error (exit 2), from
+// a CPU-only build and from a CUDA build alike.
+TEST(Cli, DeviceCudaWithoutAGpuSaysNoneIsVisible) {
+  if (torch::cuda::is_available()) GTEST_SKIP() << "a GPU is visible here";
+  const auto result = run_recur("bench " + std::string(RECUR_SOURCE_DIR) + "/recipes/quick-sudoku.yaml device=cuda");
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_EQ(result.err.rfind("recur: error: device: cuda was asked for, but ", 0), 0u) << result.err;
+#ifdef RECUR_TORCH_CUDA
+  EXPECT_NE(result.err.find("no CUDA device is visible"), std::string::npos) << result.err;
+#else
+  EXPECT_NE(result.err.find("CPU-only LibTorch"), std::string::npos) << result.err;
+#endif
 }
 
 TEST(Cli, HelpOfTheProgramAndOfTrainExitZero) {
@@ -51,14 +81,14 @@ TEST(Cli, EveryCommandHasHelp) {
 }
 
 TEST(Cli, PrintConfigPrintsTheResolvedConfigAndExitsZero) {
-  const auto result = run_recur("train " + kFixtures + "/child.yaml arch.L_cycles=3 'data_paths=[x.h5]' --print-config");
+  const auto result = run_recur("train " + recur::testing::trainer_fixtures_dir() + "/child.yaml arch.L_cycles=3 'data_paths=[x.h5]' --print-config");
   ASSERT_EQ(result.exit_code, 0) << result.err;
   const Config printed = config_from_yaml(result.out, "stdout");
   EXPECT_EQ(printed.arch.L_cycles, 3);             // override
   EXPECT_EQ(printed.arch.H_cycles, 5);             // included base
   EXPECT_EQ(printed.epochs, 200);                  // recipe
   EXPECT_EQ(printed.data_paths, (std::vector<std::string>{"x.h5"}));
-  EXPECT_EQ(result.out, config_to_yaml(load_config(kFixtures + "/child.yaml",
+  EXPECT_EQ(result.out, config_to_yaml(load_config(recur::testing::trainer_fixtures_dir() + "/child.yaml",
                                                    {"arch.L_cycles=3", "data_paths=[x.h5]"})));
 }
 
@@ -70,7 +100,7 @@ TEST(Cli, MissingRecipeIsOneLineAndExitTwo) {
 }
 
 TEST(Cli, BadOverrideIsOneLineAndExitTwo) {
-  const auto result = run_recur("train " + kFixtures + "/child.yaml arch.L_cycle=3 --print-config");
+  const auto result = run_recur("train " + recur::testing::trainer_fixtures_dir() + "/child.yaml arch.L_cycle=3 --print-config");
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_EQ(result.err,
             "recur: error: command line: unknown key 'arch.L_cycle' (did you mean 'arch.L_cycles'?)\n");
@@ -78,7 +108,7 @@ TEST(Cli, BadOverrideIsOneLineAndExitTwo) {
 
 TEST(Cli, UsageErrorsExitTwoWithAPointerToHelp) {
   const std::vector<std::string> usage_errors = {"fly", "--frobnicate", "train",
-                                                 "train " + kFixtures + "/child.yaml --frobnicate"};
+                                                 "train " + recur::testing::trainer_fixtures_dir() + "/child.yaml --frobnicate"};
   for (const std::string& args : usage_errors) {
     const auto result = run_recur(args);
     EXPECT_EQ(result.exit_code, 2) << args;
@@ -99,6 +129,8 @@ TEST(Cli, NoCommandPrintsTheHelpAndExitsTwo) {
 
 // The dynamic linker takes libblas.so.3 from LD_LIBRARY_PATH first, so the
 // same binary can be started on Debian's reference BLAS and on OpenBLAS.
+// A LibTorch with MKL inside (pip's, the official archives) never calls it:
+// there the reference BLAS must not cause a warning either.
 const std::string kBlasDirs = "/usr/lib/x86_64-linux-gnu/";
 
 TEST(Cli, WarnsAtStartUpOnReferenceBlasOnly) {
@@ -107,6 +139,10 @@ TEST(Cli, WarnsAtStartUpOnReferenceBlasOnly) {
     GTEST_SKIP() << "needs Debian's libblas3 and libopenblas0-openmp (scripts/setup.sh installs both)";
   const auto reference = run_recur("--version", "LD_LIBRARY_PATH=" + kBlasDirs + "blas");
   EXPECT_EQ(reference.exit_code, 0);
+  if (at::hasMKL()) {
+    EXPECT_EQ(reference.err, "") << "this LibTorch multiplies with MKL";
+    return;
+  }
   EXPECT_NE(reference.err.find("reference BLAS"), std::string::npos) << reference.err;
   EXPECT_NE(reference.err.find("libopenblas0-openmp"), std::string::npos) << reference.err;
   EXPECT_EQ(std::count(reference.err.begin(), reference.err.end(), '\n'), 1) << reference.err;

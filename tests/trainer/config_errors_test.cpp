@@ -8,14 +8,13 @@
 #include <functional>
 
 #include "common/error.h"
+#include "test_paths.h"
 #include "trainer/config/config_loader.h"
 
 namespace recur::trainer {
 namespace {
 
 namespace fs = std::filesystem;
-
-const std::string kFixtures = RECUR_TRAINER_FIXTURES;
 
 // The InputError message of `load`, or a marker when it did not throw.
 std::string error_of(const std::function<void()>& load) {
@@ -28,7 +27,7 @@ std::string error_of(const std::function<void()>& load) {
 }
 
 std::string override_error(const std::vector<std::string>& overrides) {
-  return error_of([&] { load_config(kFixtures + "/child.yaml", overrides); });
+  return error_of([&] { load_config(recur::testing::trainer_fixtures_dir() + "/child.yaml", overrides); });
 }
 
 class ConfigErrors : public ::testing::Test {
@@ -173,8 +172,8 @@ TEST_F(ConfigErrors, MissingIncludeNamesTheIncludingLineAndTheMissingPath) {
 }
 
 TEST_F(ConfigErrors, IncludeCycleIsAnError) {
-  EXPECT_EQ(error_of([&] { load_config(kFixtures + "/cycle_a.yaml", {}); }),
-            kFixtures + "/cycle_b.yaml:1: include: include cycle: "
+  EXPECT_EQ(error_of([&] { load_config(recur::testing::trainer_fixtures_dir() + "/cycle_a.yaml", {}); }),
+            recur::testing::trainer_fixtures_dir() + "/cycle_b.yaml:1: include: include cycle: "
                         "cycle_a.yaml -> cycle_b.yaml -> cycle_a.yaml");
   const std::string path = (dir_ / "recipe.yaml").string();
   EXPECT_EQ(recipe_error("include: recipe.yaml\n"),

@@ -4,12 +4,11 @@
 
 #include <filesystem>
 
+#include "test_paths.h"
 #include "trainer/config/config_loader.h"
 
 namespace recur::trainer {
 namespace {
-
-const std::string kFixtures = RECUR_TRAINER_FIXTURES;
 
 TEST(ConfigLoader, EmptyTextGivesTheReferenceDefaults) {
   const Config config = config_from_yaml("", "empty");
@@ -27,7 +26,7 @@ TEST(ConfigLoader, EmptyTextGivesTheReferenceDefaults) {
 }
 
 TEST(ConfigLoader, SampleRecipeSetsEveryKindOfKey) {
-  const Config config = load_config(kFixtures + "/sample.yaml", {});
+  const Config config = load_config(recur::testing::trainer_fixtures_dir() + "/sample.yaml", {});
   EXPECT_EQ(config.data_paths, (std::vector<std::string>{"data/a.h5", "data/b.h5"}));
   ASSERT_EQ(config.evaluators.size(), 1u);
   EXPECT_EQ(config.evaluators[0].name, "arc");
@@ -50,7 +49,7 @@ TEST(ConfigLoader, SampleRecipeSetsEveryKindOfKey) {
 }
 
 TEST(ConfigLoader, IncludedKeysAreOverriddenKeyByKey) {
-  const Config config = load_config(kFixtures + "/child.yaml", {});
+  const Config config = load_config(recur::testing::trainer_fixtures_dir() + "/child.yaml", {});
   EXPECT_EQ(config.epochs, 200);         // child
   EXPECT_EQ(config.arch.L_cycles, 2);    // child, inside the arch group
   EXPECT_EQ(config.arch.H_cycles, 5);    // base, same group: kept
@@ -60,7 +59,7 @@ TEST(ConfigLoader, IncludedKeysAreOverriddenKeyByKey) {
 }
 
 TEST(ConfigLoader, NestedIncludesResolveRelativeToTheIncludingFile) {
-  const Config config = load_config(kFixtures + "/nested/grandchild.yaml", {});
+  const Config config = load_config(recur::testing::trainer_fixtures_dir() + "/nested/grandchild.yaml", {});
   EXPECT_DOUBLE_EQ(config.lr, 2e-3);     // grandchild
   EXPECT_EQ(config.epochs, 200);         // child
   EXPECT_EQ(config.arch.H_cycles, 5);    // base
@@ -69,7 +68,7 @@ TEST(ConfigLoader, NestedIncludesResolveRelativeToTheIncludingFile) {
 
 TEST(ConfigLoader, OverridesApplyAfterTheRecipeWithYamlTypedValues) {
   const Config config = load_config(
-      kFixtures + "/child.yaml",
+      recur::testing::trainer_fixtures_dir() + "/child.yaml",
       {"arch.L_cycles=4", "lr=1e-4", "data_paths=[a.h5,b.h5]", "ema=True", "arch.name=hrm",
        "arch.H_layers=2", "evaluators=[{name: arc@ARC, aggregated_voting: false}]", "init_from="});
   EXPECT_EQ(config.arch.L_cycles, 4);
@@ -85,21 +84,21 @@ TEST(ConfigLoader, OverridesApplyAfterTheRecipeWithYamlTypedValues) {
 }
 
 TEST(ConfigLoader, LaterOverrideOfTheSameKeyWins) {
-  const Config config = load_config(kFixtures + "/child.yaml", {"lr=1e-4", "lr=3e-4"});
+  const Config config = load_config(recur::testing::trainer_fixtures_dir() + "/child.yaml", {"lr=1e-4", "lr=3e-4"});
   EXPECT_DOUBLE_EQ(config.lr, 3e-4);
 }
 
 TEST(ConfigLoader, GroupOverrideSetsOnlyTheGivenKeys) {
-  const Config config = load_config(kFixtures + "/child.yaml", {"arch={L_cycles: 7, H_cycles: 1}"});
+  const Config config = load_config(recur::testing::trainer_fixtures_dir() + "/child.yaml", {"arch={L_cycles: 7, H_cycles: 1}"});
   EXPECT_EQ(config.arch.L_cycles, 7);
   EXPECT_EQ(config.arch.H_cycles, 1);
   EXPECT_EQ(config.arch.hidden_size, 128);
 }
 
 TEST(ConfigLoader, ListKeyAcceptsOneValueAndEmptyList) {
-  EXPECT_EQ(load_config(kFixtures + "/child.yaml", {"data_paths=x.h5"}).data_paths,
+  EXPECT_EQ(load_config(recur::testing::trainer_fixtures_dir() + "/child.yaml", {"data_paths=x.h5"}).data_paths,
             (std::vector<std::string>{"x.h5"}));
-  EXPECT_TRUE(load_config(kFixtures + "/sample.yaml", {"evaluators=[]"}).evaluators.empty());
+  EXPECT_TRUE(load_config(recur::testing::trainer_fixtures_dir() + "/sample.yaml", {"evaluators=[]"}).evaluators.empty());
 }
 
 TEST(ConfigLoader, ReferenceSpellingsAreAcceptedAndPrintedCanonically) {
@@ -117,7 +116,7 @@ TEST(ConfigLoader, ReferenceSpellingsAreAcceptedAndPrintedCanonically) {
 }
 
 TEST(ConfigLoader, PrintedConfigLoadsBackToTheSameConfig) {
-  Config config = load_config(kFixtures + "/sample.yaml",
+  Config config = load_config(recur::testing::trainer_fixtures_dir() + "/sample.yaml",
                               {"run_name='a: b # not a comment'", "project_name='null'",
                                "init_from=''", "lr=0.1", "beta2=0.999999", "max_train_minutes=1e-7",
                                "data_paths_test=[\"x, y.h5\"]", "eval_save_outputs=[logits]"});
@@ -144,7 +143,7 @@ TEST(ConfigLoader, PrintedConfigHasEveryKeyWithItsDoc) {
 }
 
 TEST(ConfigLoader, OverridesApplyToASavedConfig) {
-  const std::string saved = config_to_yaml(load_config(kFixtures + "/sample.yaml", {}));
+  const std::string saved = config_to_yaml(load_config(recur::testing::trainer_fixtures_dir() + "/sample.yaml", {}));
   const Config config = config_from_yaml(saved, "model.h5", {"arch.halt_max_steps=4"});
   EXPECT_EQ(config.arch.halt_max_steps, 4);
   EXPECT_EQ(config.global_batch_size, 96);

@@ -1,13 +1,13 @@
 // verify-golden on files that are not (whole) golden fixtures: one clear InputError
 // naming the file, exit status 2; a fixture whose numbers disagree: FAIL, exit 1.
 #include <gtest/gtest.h>
-#include <torch/torch.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "checkpoints/tensor_h5.h"
 #include "common/error.h"
+#include "common/libtorch.h"
 #include "models_test_support.h"
 #include "recur_process.h"
 #include "trainer/golden/fixture.h"

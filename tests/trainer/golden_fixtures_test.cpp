@@ -1,11 +1,14 @@
-// Every golden fixture of ../shared/golden passes through verify_golden(), the code path
-// `recur verify-golden` runs, at the fixtures' README tolerances (float32, CPU).
+// Every golden fixture (tests/golden/, the project's copy of the shared folder's
+// golden/) passes through verify_golden(), the code path `recur verify-golden`
+// runs, at the fixtures' README tolerances (float32, CPU).
 #include <gtest/gtest.h>
-#include <torch/torch.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 
+#include "common/libtorch.h"
 #include "models_test_support.h"
 #include "trainer/golden/verify.h"
 
@@ -65,6 +68,26 @@ TEST(GoldenFixtures, ModelReportCoversStepsGradientsAndOptimizers) {
   EXPECT_EQ(count_checks_named(r, "replay/train/step_3/params_after/"), 20u);
   EXPECT_EQ(count_checks_named(r, "adam_exp_avg_sq_after/"), 20u);
   EXPECT_EQ(count_checks_named(r, "end_to_end/train/step_3/loss"), 1u);
+}
+
+std::string file_bytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The project's copy has not drifted from the shared folder's, where that is here.
+TEST(GoldenFixtures, CopiesEqualTheSharedFolder) {
+  const std::filesystem::path shared = testing::shared_dir() + "/golden";
+  if (!std::filesystem::exists(shared)) GTEST_SKIP() << testing::missing_shared_data(shared.string());
+  size_t compared = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(shared)) {
+    if (entry.path().extension() != ".h5") continue;
+    const std::filesystem::path ours = std::filesystem::path(testing::golden_dir()) / entry.path().filename();
+    ASSERT_TRUE(std::filesystem::exists(ours)) << ours << " missing (copy " << entry.path() << ")";
+    EXPECT_TRUE(file_bytes(ours) == file_bytes(entry.path())) << ours << " differs from " << entry.path();
+    ++compared;
+  }
+  EXPECT_GE(compared, 6u);
 }
 
 }  // namespace

@@ -1,19 +1,17 @@
 // The ACT wrapper: slot reset from the new batch, step counting, halting rules,
 // exploration from an explicit generator, eval lock-step, and the carry round trip.
 #include <gtest/gtest.h>
-#include <torch/torch.h>
 
 #include <ATen/CPUGeneratorImpl.h>
 
 #include "common/error.h"
+#include "common/libtorch.h"
 #include "models_test_support.h"
 #include "trainer/losses/act_loss.h"
 #include "trainer/models/factory.h"
 
 namespace recur::trainer {
 namespace {
-
-const ModelShape kShape{12, 16, 5};
 
 torch::Generator generator(uint64_t seed) { return at::make_generator<at::CPUGeneratorImpl>(seed); }
 
@@ -23,7 +21,7 @@ void set_q_halt_bias(ActModel& m, double halt_bias) {
 }
 
 TEST(ActCarry, InitialCarryHasEverySlotHalted) {
-  const auto m = make_model(testing::tiny_trm(), kShape, torch::kCPU, 0);
+  const auto m = make_model(testing::tiny_trm(), testing::kTinyShape, torch::kCPU, 0);
   const Carry c = m->initial_carry(3);
   EXPECT_TRUE(c.halted.all().item<bool>());
   EXPECT_EQ(c.steps.sum().item<int64_t>(), 0);
@@ -32,9 +30,9 @@ TEST(ActCarry, InitialCarryHasEverySlotHalted) {
 
 TEST(ActStep, HaltedSlotsTakeTheNewRowRunningSlotsKeepTheirData) {
   torch::set_num_threads(1);
-  const auto m = make_model(testing::tiny_trm(), kShape, torch::kCPU, 0);
+  const auto m = make_model(testing::tiny_trm(), testing::kTinyShape, torch::kCPU, 0);
   torch::Generator gen = generator(0);
-  const Batch first = testing::random_batch(3, kShape, 1), second = testing::random_batch(3, kShape, 2);
+  const Batch first = testing::random_batch(3, testing::kTinyShape, 1), second = testing::random_batch(3, testing::kTinyShape, 2);
   Carry c = m->step(m->initial_carry(3), first, false, gen).carry;
   c.halted = torch::tensor({true, false, true});
   const ActStep s = m->step(c, second, false, gen);
@@ -47,10 +45,10 @@ TEST(ActStep, HaltedSlotsTakeTheNewRowRunningSlotsKeepTheirData) {
 }
 
 TEST(ActStep, EvaluationRunsExactlyHaltMaxStepsWhateverTheQHeadSays) {
-  const auto m = make_model(testing::tiny_trm(), kShape, torch::kCPU, 0);
+  const auto m = make_model(testing::tiny_trm(), testing::kTinyShape, torch::kCPU, 0);
   set_q_halt_bias(*m, 5.0);  // q_halt > 0: training would halt at once
   torch::Generator gen = generator(0);
-  const Batch b = testing::random_batch(3, kShape, 1);
+  const Batch b = testing::random_batch(3, testing::kTinyShape, 1);
   Carry c = m->initial_carry(3);
   int steps = 0;
   do {
@@ -66,9 +64,9 @@ TEST(ActStep, ExplorationDelaysHaltingAndIsReproducibleFromTheGenerator) {
   ArchConfig a = testing::tiny_trm();
   a.halt_max_steps = 8;
   a.halt_exploration_prob = 1.0;  // every slot draws a minimum of 2..8 steps
-  const auto m = make_model(a, kShape, torch::kCPU, 0);
+  const auto m = make_model(a, testing::kTinyShape, torch::kCPU, 0);
   set_q_halt_bias(*m, 5.0);
-  const Batch b = testing::random_batch(16, kShape, 1);
+  const Batch b = testing::random_batch(16, testing::kTinyShape, 1);
   auto halting_steps = [&](uint64_t seed) {
     torch::Generator gen = generator(seed);
     Carry c = m->initial_carry(16);
@@ -87,22 +85,22 @@ TEST(ActStep, ExplorationDelaysHaltingAndIsReproducibleFromTheGenerator) {
 }
 
 TEST(ActStep, OnlyHrmTrainingProducesAQContinueTarget) {
-  const Batch b = testing::random_batch(3, kShape, 1);
+  const Batch b = testing::random_batch(3, testing::kTinyShape, 1);
   torch::Generator gen = generator(0);
-  const auto hrm = make_model(testing::tiny_hrm(), kShape, torch::kCPU, 0);
+  const auto hrm = make_model(testing::tiny_hrm(), testing::kTinyShape, torch::kCPU, 0);
   const ActStep train = hrm->step(hrm->initial_carry(3), b, true, gen);
   ASSERT_TRUE(train.outputs.target_q_continue.defined());
   EXPECT_FALSE(train.outputs.target_q_continue.requires_grad());
   EXPECT_TRUE(act_loss(train.outputs, train.carry, LossType::kStablemax).metrics.count("q_continue_loss"));
   EXPECT_FALSE(hrm->step(hrm->initial_carry(3), b, false, gen).outputs.target_q_continue.defined());
-  const auto trm = make_model(testing::tiny_trm(), kShape, torch::kCPU, 0);
+  const auto trm = make_model(testing::tiny_trm(), testing::kTinyShape, torch::kCPU, 0);
   EXPECT_FALSE(trm->step(trm->initial_carry(3), b, true, gen).outputs.target_q_continue.defined());
 }
 
 TEST(ActCarry, RoundTripThroughNamedTensorsGivesABitIdenticalNextStep) {
-  const auto m = make_model(testing::tiny_trm(), kShape, torch::kCPU, 0);
+  const auto m = make_model(testing::tiny_trm(), testing::kTinyShape, torch::kCPU, 0);
   torch::Generator gen = generator(0);
-  const Batch b1 = testing::random_batch(3, kShape, 1), b2 = testing::random_batch(3, kShape, 2);
+  const Batch b1 = testing::random_batch(3, testing::kTinyShape, 1), b2 = testing::random_batch(3, testing::kTinyShape, 2);
   const Carry c = m->step(m->initial_carry(3), b1, true, gen).carry;
   NamedTensors saved;
   for (const auto& [name, t] : c.to_named_tensors()) saved.emplace_back(name, t.clone());
@@ -115,7 +113,7 @@ TEST(ActCarry, RoundTripThroughNamedTensorsGivesABitIdenticalNextStep) {
 }
 
 TEST(ActCarry, MalformedCarryIsAnInputErrorNamingTheTensor) {
-  const auto m = make_model(testing::tiny_trm(), kShape, torch::kCPU, 0);
+  const auto m = make_model(testing::tiny_trm(), testing::kTinyShape, torch::kCPU, 0);
   NamedTensors t = m->initial_carry(3).to_named_tensors();
   NamedTensors missing(t.begin() + 1, t.end());
   try {
@@ -130,9 +128,9 @@ TEST(ActCarry, MalformedCarryIsAnInputErrorNamingTheTensor) {
 }
 
 TEST(PuzzleEmbedding, TrainingGradientLandsOnTheLocalRowsOnly) {
-  const auto m = make_model(testing::tiny_trm(), kShape, torch::kCPU, 0);
+  const auto m = make_model(testing::tiny_trm(), testing::kTinyShape, torch::kCPU, 0);
   torch::Generator gen = generator(0);
-  const Batch b = testing::random_batch(3, kShape, 1);
+  const Batch b = testing::random_batch(3, testing::kTinyShape, 1);
   const ActStep s = m->step(m->initial_carry(3), b, true, gen);
   act_loss(s.outputs, s.carry, LossType::kStablemax).loss.backward();
   PuzzleEmbedding* pe = m->inner().puzzle_emb();

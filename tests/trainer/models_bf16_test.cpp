@@ -1,18 +1,16 @@
 // forward_dtype bfloat16: activations and carried states in bf16 with fp32 master
 // weights and gradients, fp32 Q logits, float64 stablemax loss; close to float32.
 #include <gtest/gtest.h>
-#include <torch/torch.h>
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include "common/libtorch.h"
 #include "models_test_support.h"
 #include "trainer/losses/act_loss.h"
 #include "trainer/models/factory.h"
 
 namespace recur::trainer {
 namespace {
-
-const ModelShape kShape{12, 16, 5};
 
 double normwise(const torch::Tensor& a, const torch::Tensor& b) {
   const torch::Tensor x = a.to(torch::kFloat64), y = b.to(torch::kFloat64);
@@ -23,14 +21,14 @@ TEST(ForwardDtype, Bfloat16StepKeepsTheReferenceDtypesAndTracksFloat32) {
   torch::set_num_threads(1);
   ArchConfig a = testing::tiny_trm();
   a.forward_dtype = "bfloat16";
-  const auto bf = make_model(a, kShape, torch::kCPU, 0);
+  const auto bf = make_model(a, testing::kTinyShape, torch::kCPU, 0);
   a.forward_dtype = "float32";
-  const auto fp = make_model(a, kShape, torch::kCPU, 0);
+  const auto fp = make_model(a, testing::kTinyShape, torch::kCPU, 0);
   NamedTensors weights = bf->named_parameters();
   weights.insert(weights.end(), bf->named_persistent_buffers().begin(), bf->named_persistent_buffers().end());
   fp->load_named_tensors(weights, "bf16 model");  // same weights; H_init/L_init rounded to bf16 in both
 
-  const Batch b = testing::random_batch(3, kShape, 1);
+  const Batch b = testing::random_batch(3, testing::kTinyShape, 1);
   torch::Generator g1 = at::make_generator<at::CPUGeneratorImpl>(0), g2 = at::make_generator<at::CPUGeneratorImpl>(0);
   const ActStep sb = bf->step(bf->initial_carry(3), b, true, g1);
   const ActStep sf = fp->step(fp->initial_carry(3), b, true, g2);

@@ -1,12 +1,15 @@
 // Initialisation: the JAX-style truncated normal (realised std = the requested std,
 // truncated at 2 corrected stds), LeCun scaling, the Q-head and buffer special cases.
 #include <gtest/gtest.h>
-#include <torch/torch.h>
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <torch/version.h>
 
+#include <algorithm>
 #include <cmath>
+#include <iostream>
 
+#include "common/libtorch.h"
 #include "models_test_support.h"
 #include "trainer/golden/fixture.h"
 #include "trainer/models/factory.h"
@@ -83,7 +86,14 @@ TEST(ModelInit, SameSeedSameWeightsOtherSeedOtherWeights) {
 
 // recur draws in the reference's construction order from the same generator, so under
 // seed 0 it reproduces the official init (the fixtures' init/, torch.manual_seed(0)).
+// The fixtures were made with LibTorch 1.13: there the match is bit for bit. Other
+// versions draw the same uniforms but round erfinv_ differently (2.13: 0.5 ulp from
+// the float64 value), so there each element is within kInitUlps float32 ulps.
+constexpr double kInitUlps = 4;
+
 TEST(ModelInit, ReproducesTheReferenceInitUnderSeedZero) {
+  const bool fixture_version = std::string(TORCH_VERSION).rfind("1.13", 0) == 0;
+  double worst_ulps = 0;
   for (const std::string file : {"trm_att.h5", "trm_mlp.h5", "hrm.h5"}) {
     const GoldenFile f(testing::golden_dir() + "/" + file);
     const ModelFixtureConfig cfg = read_model_fixture_config(f);
@@ -91,8 +101,20 @@ TEST(ModelInit, ReproducesTheReferenceInitUnderSeedZero) {
     NamedTensors ours = m->named_parameters();
     const NamedTensors& buffers = m->named_persistent_buffers();
     ours.insert(ours.end(), buffers.begin(), buffers.end());
-    for (const auto& [name, t] : ours) EXPECT_TRUE(torch::equal(t, f.tensor("init/" + name))) << file << " " << name;
+    for (const auto& [name, t] : ours) {
+      const torch::Tensor ref = f.tensor("init/" + name);
+      if (fixture_version) {
+        EXPECT_TRUE(torch::equal(t, ref)) << file << " " << name;
+        continue;
+      }
+      const torch::Tensor ulp = ref.abs().to(torch::kFloat64) * std::ldexp(1.0, -23);
+      const torch::Tensor diff = (t.to(torch::kFloat64) - ref.to(torch::kFloat64)).abs();
+      const double ulps = (diff / ulp.clamp_min(1e-45)).masked_fill(diff == 0, 0).max().item<double>();
+      worst_ulps = std::max(worst_ulps, ulps);
+      EXPECT_LE(ulps, kInitUlps) << file << " " << name;
+    }
   }
+  if (!fixture_version) std::cout << "worst init difference: " << worst_ulps << " float32 ulps\n";
 }
 
 }  // namespace

@@ -1,12 +1,12 @@
 // The memory meter, and the property it exists to show: a training step keeps only
 // the last recursion for backward, so activation memory is flat in H_cycles (T).
 #include <gtest/gtest.h>
-#include <torch/torch.h>
 
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <cmath>
 
+#include "common/libtorch.h"
 #include "models_test_support.h"
 #include "trainer/losses/act_loss.h"
 #include "trainer/memory/memory_meter.h"

@@ -1,8 +1,8 @@
 // Parameter counts and names match the published reference models (spec trm.md 1.1,
 // hrm.md 1). The puzzle-embedding table is a buffer and is not counted.
 #include <gtest/gtest.h>
-#include <torch/torch.h>
 
+#include "common/libtorch.h"
 #include "models_test_support.h"
 #include "trainer/models/factory.h"
 

@@ -3,23 +3,19 @@
 #pragma once
 
 #include <ATen/CPUGeneratorImpl.h>
-#include <torch/torch.h>
 
 #include <cstdlib>
 #include <string>
 
+#include "common/libtorch.h"
+#include "test_paths.h"
 #include "trainer/config/config.h"
 #include "trainer/models/act.h"
 
 namespace recur::testing {
 
-// ${RECUR_SHARED_DIR} (set by ctest), else the default <repo>/../shared.
-inline std::string shared_dir() {
-  const char* env = std::getenv("RECUR_SHARED_DIR");
-  return env && *env ? std::string(env) : std::string(RECUR_SOURCE_DIR) + "/../shared";
-}
-
-inline std::string golden_dir() { return shared_dir() + "/golden"; }
+// The golden fixtures' data shape: vocabulary 12, 16 tokens, 5 puzzle identifiers.
+inline const trainer::ModelShape kTinyShape{12, 16, 5};
 
 // A TRM with the golden fixtures' sizes (hidden 64, 4 heads, 2 layers).
 inline trainer::ArchConfig tiny_trm(bool mlp_t = false) {

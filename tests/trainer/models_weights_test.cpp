@@ -1,18 +1,16 @@
 // Moving weights in by name (checkpoints, reference state_dicts) and the factory's
 // checks of the architecture keys.
 #include <gtest/gtest.h>
-#include <torch/torch.h>
 
 #include <functional>
 
 #include "common/error.h"
+#include "common/libtorch.h"
 #include "models_test_support.h"
 #include "trainer/models/factory.h"
 
 namespace recur::trainer {
 namespace {
-
-const ModelShape kShape{12, 16, 5};
 
 NamedTensors all_tensors(const ActModel& m) {
   NamedTensors all = m.named_parameters();
@@ -30,8 +28,8 @@ std::string error_of(const std::function<void()>& f) {
 }
 
 TEST(ModelWeights, LoadByNameCopiesEveryParameterAndBuffer) {
-  const auto a = make_model(testing::tiny_trm(), kShape, torch::kCPU, 1);
-  const auto b = make_model(testing::tiny_trm(), kShape, torch::kCPU, 2);
+  const auto a = make_model(testing::tiny_trm(), testing::kTinyShape, torch::kCPU, 1);
+  const auto b = make_model(testing::tiny_trm(), testing::kTinyShape, torch::kCPU, 2);
   b->load_named_tensors(all_tensors(*a), "a.h5");
   const NamedTensors ta = all_tensors(*a), tb = all_tensors(*b);
   for (size_t i = 0; i < ta.size(); ++i) EXPECT_TRUE(torch::equal(ta[i].second, tb[i].second)) << ta[i].first;
@@ -39,8 +37,8 @@ TEST(ModelWeights, LoadByNameCopiesEveryParameterAndBuffer) {
 }
 
 TEST(ModelWeights, CompiledReferencePrefixIsAccepted) {
-  const auto a = make_model(testing::tiny_trm(), kShape, torch::kCPU, 1);
-  const auto b = make_model(testing::tiny_trm(), kShape, torch::kCPU, 2);
+  const auto a = make_model(testing::tiny_trm(), testing::kTinyShape, torch::kCPU, 1);
+  const auto b = make_model(testing::tiny_trm(), testing::kTinyShape, torch::kCPU, 2);
   NamedTensors compiled;
   for (const auto& [name, t] : all_tensors(*a)) compiled.emplace_back("_orig_mod." + name, t);
   b->load_named_tensors(compiled, "step_1000");
@@ -48,7 +46,7 @@ TEST(ModelWeights, CompiledReferencePrefixIsAccepted) {
 }
 
 TEST(ModelWeights, MismatchesAreInputErrorsNamingFileAndTensor) {
-  const auto m = make_model(testing::tiny_trm(), kShape, torch::kCPU, 1);
+  const auto m = make_model(testing::tiny_trm(), testing::kTinyShape, torch::kCPU, 1);
   NamedTensors t = all_tensors(*m);
   NamedTensors wrong_shape = t;
   wrong_shape[1].second = torch::zeros({13, 64});
@@ -70,16 +68,16 @@ TEST(ModelWeights, MismatchesAreInputErrorsNamingFileAndTensor) {
 TEST(ModelFactory, InvalidArchitectureKeysAreInputErrorsNamingTheKey) {
   ArchConfig a = testing::tiny_trm();
   a.name = "gpt";
-  EXPECT_NE(error_of([&] { make_model(a, kShape, torch::kCPU, 0); }).find("arch.name"), std::string::npos);
+  EXPECT_NE(error_of([&] { make_model(a, testing::kTinyShape, torch::kCPU, 0); }).find("arch.name"), std::string::npos);
   a = testing::tiny_trm();
   a.num_heads = 5;
-  EXPECT_NE(error_of([&] { make_model(a, kShape, torch::kCPU, 0); }).find("arch.num_heads"), std::string::npos);
+  EXPECT_NE(error_of([&] { make_model(a, testing::kTinyShape, torch::kCPU, 0); }).find("arch.num_heads"), std::string::npos);
   a = testing::tiny_hrm();
   a.mlp_t = true;
-  EXPECT_NE(error_of([&] { make_model(a, kShape, torch::kCPU, 0); }).find("arch.mlp_t"), std::string::npos);
+  EXPECT_NE(error_of([&] { make_model(a, testing::kTinyShape, torch::kCPU, 0); }).find("arch.mlp_t"), std::string::npos);
   a = testing::tiny_trm();
   a.forward_dtype = "float16";
-  EXPECT_NE(error_of([&] { make_model(a, kShape, torch::kCPU, 0); }).find("arch.forward_dtype"),
+  EXPECT_NE(error_of([&] { make_model(a, testing::kTinyShape, torch::kCPU, 0); }).find("arch.forward_dtype"),
             std::string::npos);
 }
 

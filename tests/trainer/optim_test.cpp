@@ -1,11 +1,11 @@
 // Optimizers: sparse sign-SGD with lazy decay, AdamATan2 (first step, state round trip),
 // EMA, and the warm-up + cosine schedule.
 #include <gtest/gtest.h>
-#include <torch/torch.h>
 
 #include <cmath>
 
 #include "common/error.h"
+#include "common/libtorch.h"
 #include "trainer/optim/adam_atan2.h"
 #include "trainer/optim/ema.h"
 #include "trainer/optim/lr_schedule.h"

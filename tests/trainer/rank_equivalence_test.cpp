@@ -16,7 +16,7 @@
 // a real difference (a lost gradient, a row summed twice) is far above it.
 #include "training_runs.h"
 
-namespace recur::trainer::testing {
+namespace recur::testing {
 namespace {
 
 constexpr double kAbsTolerance = 1e-5;
@@ -104,4 +104,4 @@ TEST_F(RankEquivalence, TwoRanksMatchOneRankWithTheSameGlobalBatch) {
 }
 
 }  // namespace
-}  // namespace recur::trainer::testing
+}  // namespace recur::testing

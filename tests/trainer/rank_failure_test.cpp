@@ -6,7 +6,7 @@
 
 #include "training_runs.h"
 
-namespace recur::trainer::testing {
+namespace recur::testing {
 namespace {
 
 constexpr double kWatchdogTimeout = 5;
@@ -73,4 +73,4 @@ TEST_F(RankFailure, HungRankIsNamedByTheWatchdogWithinItsTimeout) {
 }
 
 }  // namespace
-}  // namespace recur::trainer::testing
+}  // namespace recur::testing

@@ -5,7 +5,6 @@
 // for the published experiments, states the result and the GPUs and time.
 // (Loading and printing round trips are in config_loader_test.cpp.)
 #include <gtest/gtest.h>
-#include <torch/torch.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -15,6 +14,7 @@
 #include <regex>
 #include <sstream>
 
+#include "common/libtorch.h"
 #include "recur_process.h"
 #include "trainer/config/config_loader.h"
 #include "trainer/models/factory.h"
@@ -112,7 +112,7 @@ TEST(Recipes, EveryRecipeNamesItsDataCommandAndThePapersFigures) {
     ASSERT_EQ(config.data_paths.size(), 1u);
     EXPECT_EQ(*(out + 1), config.data_paths[0]) << "the data command builds another file than data_paths";
     // Every option of the command exists (the help lists it).
-    const testing::ProcessResult help = testing::run_recur("data " + command[2] + " --help");
+    const recur::testing::ProcessResult help = recur::testing::run_recur("data " + command[2] + " --help");
     ASSERT_EQ(help.exit_code, 0) << help.err;
     for (const std::string& word : command) {
       if (word.rfind("--", 0) == 0) EXPECT_NE(help.out.find(word), std::string::npos) << "unknown option " << word;

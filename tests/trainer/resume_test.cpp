@@ -11,7 +11,7 @@
 
 #include "training_runs.h"
 
-namespace recur::trainer::testing {
+namespace recur::testing {
 namespace {
 
 class Resume : public TrainingRunTest {
@@ -104,4 +104,4 @@ TEST_F(Resume, KillNineAtRandomMomentThenResumeIsBitIdentical) {
 }
 
 }  // namespace
-}  // namespace recur::trainer::testing
+}  // namespace recur::testing

@@ -1,8 +1,7 @@
 // Runtime set-up: torch thread counts per rank and reference-BLAS detection.
 #include <gtest/gtest.h>
 
-#include <torch/torch.h>
-
+#include "common/libtorch.h"
 #include "trainer/runtime/blas_check.h"
 #include "trainer/runtime/threads.h"
 

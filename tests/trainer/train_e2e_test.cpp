@@ -12,7 +12,7 @@
 #include "trainer/config/config_loader.h"
 #include "training_runs.h"
 
-namespace recur::trainer::testing {
+namespace recur::testing {
 namespace {
 
 using recur::testing::read_whole_file;
@@ -50,7 +50,7 @@ arch: {hidden_size: 32, num_heads: 2, puzzle_emb_ndim: 32, mlp_t: true, pos_enco
   EXPECT_EQ(final_row.at("step"), 30);
 
   // metrics.jsonl: one train row per step with the documented keys, then the eval rows.
-  const std::vector<nlohmann::json> rows = read_metrics(path("run/metrics.jsonl"));
+  const std::vector<nlohmann::json> rows = trainer::read_metrics(path("run/metrics.jsonl"));
   std::vector<nlohmann::json> train_rows, eval_rows;
   for (const auto& row : rows) (row.contains("eval/exact_accuracy") ? eval_rows : train_rows).push_back(row);
   ASSERT_EQ(train_rows.size(), 30u);
@@ -66,7 +66,7 @@ arch: {hidden_size: 32, num_heads: 2, puzzle_emb_ndim: 32, mlp_t: true, pos_enco
   EXPECT_EQ(eval_rows[1].at("eval/count"), 50.0);
 
   // The resolved config is saved and loads back.
-  const Config saved = config_from_yaml(read_whole_file(path("run/config.yaml")), "config.yaml");
+  const trainer::Config saved = trainer::config_from_yaml(read_whole_file(path("run/config.yaml")), "config.yaml");
   EXPECT_EQ(saved.arch.hidden_size, 32);
   EXPECT_EQ(saved.run_dir, path("run"));
 
@@ -94,7 +94,7 @@ arch: {hidden_size: 32, num_heads: 2, puzzle_emb_ndim: 32, mlp_t: true, pos_enco
   EXPECT_EQ(ev.at("eval/exact_accuracy"), final_row.at("eval/exact_accuracy"));
 }
 
-// A tiny TRM on three ARC tasks: the evaluation task's test pair is scored by
+// A tiny TRM on three hand-made ARC tasks: the evaluation task's test pair is scored by
 // voting over its augmented versions, and a submission is written.
 TEST_F(TrainEndToEnd, ArcRunScoresPassAtKAndWritesSubmission) {
   make_tiny_arc_data(3);
@@ -123,10 +123,10 @@ arch: {hidden_size: 32, num_heads: 2, puzzle_emb_ndim: 32, puzzle_emb_len: 2, H_
       path("run/eval/step_") + std::to_string(final_row.at("step").get<int>()) + "/submission.json";
   ASSERT_TRUE(fs::exists(submission));
   const nlohmann::json sub = nlohmann::json::parse(read_whole_file(submission));
-  ASSERT_TRUE(sub.contains("00576224")) << sub.dump();
-  EXPECT_TRUE(sub["00576224"][0].contains("attempt_1"));
-  EXPECT_TRUE(sub["00576224"][0].contains("attempt_2"));
+  ASSERT_TRUE(sub.contains(kTinyArcEvalTask)) << sub.dump();
+  EXPECT_TRUE(sub[kTinyArcEvalTask][0].contains("attempt_1"));
+  EXPECT_TRUE(sub[kTinyArcEvalTask][0].contains("attempt_2"));
 }
 
 }  // namespace
-}  // namespace recur::trainer::testing
+}  // namespace recur::testing

@@ -6,7 +6,7 @@
 
 #include "training_runs.h"
 
-namespace recur::trainer::testing {
+namespace recur::testing {
 namespace {
 
 // Every model weight of two checkpoints within |a - b| <= 1e-5 + 1e-4 |a|:
@@ -69,4 +69,4 @@ TEST_F(TrainGuards, NonFiniteLossStopsTheRunAndKeepsTheLastCheckpoint) {
 }
 
 }  // namespace
-}  // namespace recur::trainer::testing
+}  // namespace recur::testing

@@ -30,14 +30,9 @@
 #include "recur_process.h"
 #include "trainer/train/metrics_log.h"
 
-namespace recur::trainer::testing {
+namespace recur::testing {
 
 namespace fs = std::filesystem;
-
-inline std::string shared_dir() {
-  const char* dir = std::getenv("RECUR_SHARED_DIR");
-  return dir ? dir : std::string(RECUR_SOURCE_DIR) + "/../shared";
-}
 
 // The command prefix that starts `ranks` processes: nothing for one, mpirun
 // for more (one thread each; root and a 2-core machine need the two flags).
@@ -184,22 +179,48 @@ arch: {hidden_size: 32, num_heads: 2, puzzle_emb_ndim: 32, puzzle_emb_len: 1, ml
 )");
   }
 
-  // Three ARC-AGI-1 tasks of the shared data, two training tasks and one
-  // evaluation task (whose test pair becomes the test split), with `augment`
-  // augmented versions each, built into arc.h5.
+  // Three hand-made ARC tasks, two training tasks and one evaluation task
+  // (whose test pair becomes the test split), with `augment` augmented
+  // versions each, built into arc.h5. kTinyArcEvalTask names the last.
+  static constexpr const char* kTinyArcEvalTask = "e0e0e0e0";
   void make_tiny_arc_data(int augment) {
-    const std::string arc = shared_dir() + "/data/arc-agi-1";
-    ASSERT_TRUE(fs::exists(arc)) << "shared data not found at " << arc << " (set RECUR_SHARED_DIR)";
     fs::create_directories(path("training"));
     fs::create_directories(path("evaluation"));
-    for (const char* task : {"007bbfb7", "00d62c1b"})
-      fs::copy_file(arc + "/training/" + task + ".json", path("training/") + task + ".json");
-    fs::copy_file(arc + "/evaluation/00576224.json", path("evaluation/00576224.json"));
+    write("training/a1a1a1a1.json", tiny_arc_task(1, [](int r, int c, int, int w, const Grid& g) {
+            return g[r][w - 1 - c];  // mirror left-right
+          }));
+    write("training/b2b2b2b2.json", tiny_arc_task(2, [](int r, int c, int, int, const Grid& g) {
+            const int v = g[r][c];
+            return v == 1 ? 2 : v == 2 ? 1 : v;  // swap two colours
+          }));
+    write(std::string("evaluation/") + kTinyArcEvalTask + ".json",
+          tiny_arc_task(3, [](int r, int c, int h, int, const Grid& g) {
+            return g[h - 1 - r][c];  // mirror top-bottom
+          }));
     const auto data = recur::testing::run_recur("data arc --subsets " + path("training") + " " + path("evaluation") +
                                                 " --test-set " + path("evaluation") + " --augment " +
                                                 std::to_string(augment) + " --seed 1 --threads 1 --out " +
                                                 path("arc.h5"));
     ASSERT_EQ(data.exit_code, 0) << data.err;
+  }
+
+  // An ARC task file: three demonstration pairs and one test pair of grids
+  // 3x3 to 5x5 (colours 0-3, drawn from `seed`), outputs = rule(inputs).
+  using Grid = std::vector<std::vector<int>>;
+  using Rule = int (*)(int r, int c, int h, int w, const Grid& in);
+  static std::string tiny_arc_task(uint32_t seed, Rule rule) {
+    auto pair = [&](int h, int w) {
+      Grid in(h, std::vector<int>(w)), out = in;
+      for (auto& row : in)
+        for (int& v : row) v = static_cast<int>((seed = seed * 1664525u + 1013904223u) >> 30);
+      for (int r = 0; r < h; ++r)
+        for (int c = 0; c < w; ++c) out[r][c] = rule(r, c, h, w, in);
+      return nlohmann::json{{"input", in}, {"output", out}};
+    };
+    nlohmann::json task;
+    task["train"] = {pair(3, 3), pair(4, 3), pair(5, 4)};
+    task["test"] = {pair(4, 5)};
+    return task.dump();
   }
 
   // `recur train RECIPE run_dir=RUN OVERRIDES` on `ranks` processes, started.
@@ -285,7 +306,7 @@ struct MetricsRows {
 };
 inline MetricsRows metrics_rows(const std::string& run_dir) {
   MetricsRows rows;
-  for (const nlohmann::json& row : read_metrics(run_dir + "/metrics.jsonl"))
+  for (const nlohmann::json& row : trainer::read_metrics(run_dir + "/metrics.jsonl"))
     (row.contains("loss") ? rows.train : rows.eval).push_back(row);
   return rows;
 }
@@ -310,4 +331,4 @@ inline void expect_same_metrics(const std::string& resumed_run, const std::strin
   for (size_t i = 0; i < s.eval.size(); ++i) same_values(r.eval[i], s.eval[i]);
 }
 
-}  // namespace recur::trainer::testing
+}  // namespace recur::testing

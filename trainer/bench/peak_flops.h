@@ -7,7 +7,7 @@
 // best rate seen the peak.
 #pragma once
 
-#include <torch/torch.h>
+#include "common/libtorch.h"
 
 namespace recur::trainer {
 

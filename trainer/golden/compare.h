@@ -6,10 +6,10 @@
 // a report shows how far inside (or outside) the bound each quantity is.
 #pragma once
 
-#include <torch/torch.h>
-
 #include <string>
 #include <vector>
+
+#include "common/libtorch.h"
 
 namespace recur::trainer {
 

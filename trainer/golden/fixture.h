@@ -6,12 +6,11 @@
 // LR-schedule fixtures by their groups. Anything else is an InputError naming the file.
 #pragma once
 
-#include <torch/torch.h>
-
 #include <string>
 #include <vector>
 
 #include "common/h5_handle.h"
+#include "common/libtorch.h"
 #include "trainer/config/config.h"
 #include "trainer/models/named_tensors.h"
 #include "trainer/models/recursive_model.h"

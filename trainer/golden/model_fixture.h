@@ -25,6 +25,8 @@ struct ModelUnderTest {
   double forward_tol() const { return kind == FixtureKind::kTrmMlp ? 5e-5 : 1e-5; }
 };
 
+inline const std::string kPuzzleTable = "model.inner.puzzle_emb.weights";  // the sparse embedding's table
+
 constexpr double kLossTol = 1e-5;      // loss, lm_loss, q_*_loss (relative)
 constexpr double kGradTol = 1e-4;      // every parameter gradient, puzzle-embedding rows
 constexpr double kAccuracyTol = 1e-6;  // metrics/accuracy

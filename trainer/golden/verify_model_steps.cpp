@@ -15,8 +15,6 @@
 namespace recur::trainer {
 namespace {
 
-const std::string kPuzzleTable = "model.inner.puzzle_emb.weights";
-
 std::string step_group(const std::string& prefix, int64_t k) { return prefix + "step_" + std::to_string(k); }
 
 Check check_names(const ActModel& model, const NamedTensors& weights) {

@@ -18,7 +18,6 @@
 namespace recur::trainer {
 namespace {
 
-const std::string kPuzzleTable = "model.inner.puzzle_emb.weights";
 constexpr double kEndToEndParamTol = 1e-5;
 constexpr double kEndToEndMinFraction = 0.999;
 

@@ -14,7 +14,6 @@ LossType parse_loss_type(const std::string& name) {
 }
 
 ActLoss act_loss(const StepOutputs& out, const Carry& carry, LossType type) {
-  namespace F = torch::nn::functional;
   const torch::Tensor& labels = carry.current_data.labels;
   ActLoss r;
   torch::Tensor loss_divisor, seq_is_correct;
@@ -40,14 +39,14 @@ ActLoss act_loss(const StepOutputs& out, const Carry& carry, LossType type) {
   const torch::Tensor token_loss = type == LossType::kStablemax ? stablemax_cross_entropy(out.logits, labels)
                                                                 : softmax_cross_entropy(out.logits, labels);
   const torch::Tensor lm_loss = (token_loss / loss_divisor).sum();
-  const auto sum = F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kSum);
-  torch::Tensor q_loss = F::binary_cross_entropy_with_logits(
-      out.q_halt_logits, seq_is_correct.to(out.q_halt_logits.scalar_type()), sum);
+  const auto bce_sum = [](const torch::Tensor& logits, const torch::Tensor& targets) {
+    return torch::binary_cross_entropy_with_logits(logits, targets, {}, {}, at::Reduction::Sum);
+  };
+  torch::Tensor q_loss = bce_sum(out.q_halt_logits, seq_is_correct.to(out.q_halt_logits.scalar_type()));
   r.metrics["lm_loss"] = lm_loss.detach();
   r.metrics["q_halt_loss"] = q_loss.detach();
   if (out.target_q_continue.defined()) {
-    const torch::Tensor q_continue_loss =
-        F::binary_cross_entropy_with_logits(out.q_continue_logits, out.target_q_continue, sum);
+    const torch::Tensor q_continue_loss = bce_sum(out.q_continue_logits, out.target_q_continue);
     r.metrics["q_continue_loss"] = q_continue_loss.detach();
     q_loss = q_loss + q_continue_loss;
   }

@@ -12,11 +12,10 @@
 // detached losses); the trainer reduces them across ranks and normalises.
 #pragma once
 
-#include <torch/torch.h>
-
 #include <map>
 #include <string>
 
+#include "common/libtorch.h"
 #include "trainer/models/act.h"
 
 namespace recur::trainer {

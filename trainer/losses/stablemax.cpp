@@ -26,9 +26,9 @@ torch::Tensor stablemax_cross_entropy(const torch::Tensor& logits, const torch::
 
 torch::Tensor softmax_cross_entropy(const torch::Tensor& logits, const torch::Tensor& labels) {
   const int64_t V = logits.size(-1);
-  const torch::Tensor loss = torch::nn::functional::cross_entropy(
-      logits.to(torch::kFloat32).reshape({-1, V}), labels.to(torch::kLong).reshape({-1}),
-      torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoreLabel).reduction(torch::kNone));
+  const torch::Tensor loss = torch::cross_entropy_loss(logits.to(torch::kFloat32).reshape({-1, V}),
+                                                       labels.to(torch::kLong).reshape({-1}), {},
+                                                       at::Reduction::None, kIgnoreLabel);
   return loss.view(labels.sizes());
 }
 

@@ -7,7 +7,7 @@
 // ignored (loss 0 there, written -0.0 like the reference); no reduction.
 #pragma once
 
-#include <torch/torch.h>
+#include "common/libtorch.h"
 
 namespace recur::trainer {
 

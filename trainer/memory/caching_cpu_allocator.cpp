@@ -105,12 +105,12 @@ class CachingCpuAllocator final : public c10::Allocator {
   mutable CpuCacheStats stats_;
 };
 
-std::once_flag install_once;
+std::once_flag cache_installed;
 
 }  // namespace
 
 void install_caching_cpu_allocator() {
-  std::call_once(install_once, [] {
+  std::call_once(cache_installed, [] {
     // Lives for the whole process: tensors freed at exit still return their blocks to it.
     cache = new CachingCpuAllocator(c10::GetCPUAllocator());
     c10::SetCPUAllocator(cache, /*priority=*/100);

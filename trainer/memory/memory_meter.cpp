@@ -11,12 +11,10 @@
 
 #include "trainer/memory/allocator_compat.h"
 
-// The CUDA statistics need libc10_cuda. Its headers are installed by CPU-only packages too
-// (Debian's), so the generated cuda_cmake_macros.h, which only CUDA builds have, decides.
-#if __has_include(<c10/cuda/CUDACachingAllocator.h>) && __has_include(<c10/cuda/impl/cuda_cmake_macros.h>)
+// The CUDA statistics need LibTorch's CUDA side (cmake/torch.cmake).
+#ifdef RECUR_TORCH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAFunctions.h>
-#define RECUR_CUDA_MEMORY_STATS 1
 #endif
 
 namespace recur::trainer {
@@ -88,9 +86,9 @@ class CountingCpuAllocator final : public c10::Allocator {
   mutable std::atomic<int64_t> peak_{0};
 };
 
-std::once_flag install_once;
+std::once_flag meter_installed;
 
-#ifdef RECUR_CUDA_MEMORY_STATS
+#ifdef RECUR_TORCH_CUDA
 int cuda_index(const torch::Device& device) {
   return device.has_index() ? device.index() : c10::cuda::current_device();
 }
@@ -98,7 +96,7 @@ int cuda_index(const torch::Device& device) {
 }  // namespace
 
 void install_cpu_memory_meter() {
-  std::call_once(install_once, [] {
+  std::call_once(meter_installed, [] {
     // Lives for the whole process: tensors freed at exit still call back into it.
     cpu_meter = new CountingCpuAllocator(c10::GetCPUAllocator());
     c10::SetCPUAllocator(cpu_meter, /*priority=*/100);
@@ -107,7 +105,7 @@ void install_cpu_memory_meter() {
 
 MemoryStats memory_stats(const torch::Device& device) {
   if (device.is_cpu()) return cpu_meter ? cpu_meter->stats() : MemoryStats{};
-#ifdef RECUR_CUDA_MEMORY_STATS
+#ifdef RECUR_TORCH_CUDA
   if (device.is_cuda()) {
     // Index 0 is StatType::AGGREGATE (the enum moved namespaces across LibTorch versions).
     const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(cuda_index(device));
@@ -122,7 +120,7 @@ void reset_peak_memory(const torch::Device& device) {
     if (cpu_meter) cpu_meter->reset_peak();
     return;
   }
-#ifdef RECUR_CUDA_MEMORY_STATS
+#ifdef RECUR_TORCH_CUDA
   if (device.is_cuda()) {
     c10::cuda::CUDACachingAllocator::resetPeakStats(cuda_index(device));
     return;

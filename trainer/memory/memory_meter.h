@@ -8,9 +8,9 @@
 // activation memory does not grow with the recursion depth.
 #pragma once
 
-#include <torch/torch.h>
-
 #include <cstdint>
+
+#include "common/libtorch.h"
 
 namespace recur::trainer {
 

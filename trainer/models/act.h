@@ -18,11 +18,10 @@
 // the trainer can checkpoint the generator with the carry.
 #pragma once
 
-#include <torch/torch.h>
-
 #include <memory>
 #include <string>
 
+#include "common/libtorch.h"
 #include "trainer/models/named_tensors.h"
 #include "trainer/models/recursive_model.h"
 

@@ -8,10 +8,9 @@
 // maths is written out (softmax(q k^T / sqrt(hd)) v).
 #pragma once
 
-#include <torch/torch.h>
-
 #include <string>
 
+#include "common/libtorch.h"
 #include "trainer/models/casted_layers.h"
 #include "trainer/models/rotary.h"
 

@@ -7,10 +7,9 @@
 // the cast, so each call's weight gradient is accumulated in fp32, as in the reference.
 #pragma once
 
-#include <torch/torch.h>
-
 #include <string>
 
+#include "common/libtorch.h"
 #include "trainer/models/named_tensors.h"
 
 namespace recur::trainer {

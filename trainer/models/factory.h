@@ -2,11 +2,10 @@
 // forward dtype and checks the architecture keys before any tensor is allocated.
 #pragma once
 
-#include <torch/torch.h>
-
 #include <memory>
 #include <string>
 
+#include "common/libtorch.h"
 #include "trainer/config/config.h"
 #include "trainer/models/act.h"
 

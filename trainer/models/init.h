@@ -9,7 +9,7 @@
 // trunc_normal(1/sqrt(D)); H_init/L_init are trunc_normal(1).
 #pragma once
 
-#include <torch/torch.h>
+#include "common/libtorch.h"
 
 namespace recur::trainer {
 

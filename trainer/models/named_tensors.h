@@ -7,11 +7,11 @@
 // ordered (construction order, as in the reference's state_dict).
 #pragma once
 
-#include <torch/torch.h>
-
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "common/libtorch.h"
 
 namespace recur::trainer {
 

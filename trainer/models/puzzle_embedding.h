@@ -9,10 +9,9 @@
 // Evaluation reads the table directly. The table is zero-initialised.
 #pragma once
 
-#include <torch/torch.h>
-
 #include <string>
 
+#include "common/libtorch.h"
 #include "trainer/models/named_tensors.h"
 
 namespace recur::trainer {

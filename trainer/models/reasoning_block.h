@@ -10,12 +10,11 @@
 // Parameter names: `<module>.layers.<i>.{self_attn,mlp_t,mlp}.<proj>.weight`.
 #pragma once
 
-#include <torch/torch.h>
-
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/libtorch.h"
 #include "trainer/models/attention.h"
 #include "trainer/models/swiglu.h"
 

@@ -12,12 +12,11 @@
 // overwritten with W = 0, b = -5 so that sigmoid(q) ~ 0.007 at the start.
 #pragma once
 
-#include <torch/torch.h>
-
 #include <memory>
 #include <optional>
 #include <utility>
 
+#include "common/libtorch.h"
 #include "trainer/config/config.h"
 #include "trainer/models/casted_layers.h"
 #include "trainer/models/named_tensors.h"

@@ -5,7 +5,7 @@
 // normalises the transposed activations over the sequence axis (see reasoning_block.h).
 #pragma once
 
-#include <torch/torch.h>
+#include "common/libtorch.h"
 
 namespace recur::trainer {
 

@@ -7,9 +7,9 @@
 // not saved: they are a function of the config.
 #pragma once
 
-#include <torch/torch.h>
-
 #include <utility>
+
+#include "common/libtorch.h"
 
 namespace recur::trainer {
 

@@ -6,10 +6,9 @@
 // gate_up_proj: h -> 2 inter (gate first, then up); down_proj: inter -> h; no biases.
 #pragma once
 
-#include <torch/torch.h>
-
 #include <string>
 
+#include "common/libtorch.h"
 #include "trainer/models/casted_layers.h"
 
 namespace recur::trainer {

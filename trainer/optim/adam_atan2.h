@@ -12,10 +12,9 @@
 // State (exp_avg, exp_avg_sq, step) is held in plain tensors the trainer saves by name.
 #pragma once
 
-#include <torch/torch.h>
-
 #include <string>
 
+#include "common/libtorch.h"
 #include "trainer/models/named_tensors.h"
 
 namespace recur::trainer {

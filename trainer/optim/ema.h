@@ -6,10 +6,9 @@
 // weights. The shadow is a list of named fp32 tensors the trainer saves and restores.
 #pragma once
 
-#include <torch/torch.h>
-
 #include <string>
 
+#include "common/libtorch.h"
 #include "trainer/models/named_tensors.h"
 
 namespace recur::trainer {

@@ -8,9 +8,9 @@
 // every rank applies the same update to its replica of the table.
 #pragma once
 
-#include <torch/torch.h>
-
 #include <utility>
+
+#include "common/libtorch.h"
 
 namespace recur::trainer {
 

@@ -8,11 +8,10 @@
 //          of scored examples.
 #pragma once
 
-#include <torch/torch.h>
-
 #include <map>
 #include <string>
 
+#include "common/libtorch.h"
 #include "distributed/communicator.h"
 
 namespace recur::trainer {

@@ -1,6 +1,10 @@
 // Process start-up shared by train/eval/bench (see session.h).
 #include "trainer/train/session.h"
 
+#include <torch/cuda.h>
+
+#include <cstdlib>
+
 #include "common/error.h"
 #include "distributed/make_communicator.h"
 #include "trainer/memory/caching_cpu_allocator.h"
@@ -10,11 +14,23 @@
 namespace recur::trainer {
 namespace {
 
+// Why device=cuda cannot be served: a CPU-only build, or no GPU visible.
+std::string no_cuda_reason() {
+#ifdef RECUR_TORCH_CUDA
+  const char* visible = std::getenv("CUDA_VISIBLE_DEVICES");
+  return std::string("cuda was asked for, but no CUDA device is visible to this process (CUDA_VISIBLE_DEVICES=") +
+         (visible ? std::string("'") + visible + "'" : "unset") + ")";
+#else
+  return "cuda was asked for, but this recur is built with a CPU-only LibTorch (scripts/build.sh --cuda builds "
+         "build-cuda/recur)";
+#endif
+}
+
 torch::Device choose_device(const std::string& name, const distributed::RankInfo& info) {
   const bool cuda = torch::cuda::is_available();
   if (name == "cpu" || (name == "auto" && !cuda)) return torch::kCPU;
   if (name != "cuda" && name != "auto") throw InputError("device", "expected auto, cpu or cuda, got '" + name + "'");
-  if (!cuda) throw InputError("device", "cuda was asked for, but this LibTorch build sees no usable GPU");
+  if (!cuda) throw InputError("device", no_cuda_reason());
   const int index = distributed::local_cuda_device(info, static_cast<int>(torch::cuda::device_count()));
   return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
 }

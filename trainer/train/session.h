@@ -8,10 +8,9 @@
 // code path.
 #pragma once
 
-#include <torch/torch.h>
-
 #include <memory>
 
+#include "common/libtorch.h"
 #include "distributed/communicator.h"
 #include "distributed/mpi_runtime.h"
 #include "distributed/rank_info.h"

@@ -14,12 +14,11 @@
 // Restoring both gives a run bit-identical to one that never stopped.
 #pragma once
 
-#include <torch/torch.h>
-
 #include <memory>
 #include <vector>
 
 #include "checkpoints/state_bundle.h"
+#include "common/libtorch.h"
 #include "datasets/batch.h"
 #include "distributed/flat_gradients.h"
 #include "trainer/config/config.h"
