@@ -141,6 +141,13 @@ TEST_F(ConfigErrors, CrossKeyRulesNameTheKeysInvolved) {
             "arch.pos_encodings: rope needs an even head size, got hidden_size / num_heads = 3");
   EXPECT_EQ(override_error({"arch.puzzle_emb_len=1", "arch.puzzle_emb_ndim=512"}),
             "arch.puzzle_emb_len: too short: 1 slots of 128 cannot hold arch.puzzle_emb_ndim = 512");
+  EXPECT_EQ(override_error({"arch.puzzle_emb_ndim=0"}),
+            "arch.puzzle_emb_len: must be 0 when arch.puzzle_emb_ndim is 0 (there is no puzzle prefix), got 16");
+  EXPECT_EQ(override_error({"arch.puzzle_emb_len=0"}), "(no error)");  // ceil(ndim / hidden) slots
+  EXPECT_EQ(override_error({"arch.name=hrm", "arch.H_layers=1", "arch.pos_encodings=none"}),
+            "arch.pos_encodings: HRM supports rope or learned, got none");
+  EXPECT_EQ(override_error({"arch.name=hrm", "arch.H_layers=1", "arch.mlp_t=true"}),
+            "arch.mlp_t: is a TRM option; HRM always uses attention");
   EXPECT_EQ(override_error({"grad_accum_steps=5"}),
             "global_batch_size: must be a multiple of grad_accum_steps (5), got 64");
 }

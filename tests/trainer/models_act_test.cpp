@@ -25,7 +25,7 @@ TEST(ActCarry, InitialCarryHasEverySlotHalted) {
   const Carry c = m->initial_carry(3);
   EXPECT_TRUE(c.halted.all().item<bool>());
   EXPECT_EQ(c.steps.sum().item<int64_t>(), 0);
-  EXPECT_EQ(c.z_H.sizes(), (std::vector<int64_t>{3, 20, 64}));  // S = 16 + 4 prefix slots
+  EXPECT_EQ(find_named(c.state, "z_H").sizes(), (std::vector<int64_t>{3, 20, 64}));  // S = 16 + 4 prefix slots
 }
 
 TEST(ActStep, HaltedSlotsTakeTheNewRowRunningSlotsKeepTheirData) {
@@ -41,7 +41,7 @@ TEST(ActStep, HaltedSlotsTakeTheNewRowRunningSlotsKeepTheirData) {
   EXPECT_TRUE(torch::equal(s.carry.current_data.labels[2], second.labels[2]));
   EXPECT_TRUE(torch::equal(s.carry.current_data.puzzle_identifiers[1], first.puzzle_identifiers[1]));
   EXPECT_TRUE(torch::equal(s.carry.steps, torch::tensor({1, 2, 1}, torch::kInt32)));
-  EXPECT_FALSE(s.carry.z_H.requires_grad());  // no gradient crosses supervision steps
+  EXPECT_FALSE(find_named(s.carry.state, "z_H").requires_grad());  // no gradient crosses supervision steps
 }
 
 TEST(ActStep, EvaluationRunsExactlyHaltMaxStepsWhateverTheQHeadSays) {
@@ -108,7 +108,7 @@ TEST(ActCarry, RoundTripThroughNamedTensorsGivesABitIdenticalNextStep) {
   torch::Generator g1 = generator(5), g2 = generator(5);
   const ActStep x = m->step(c, b2, true, g1), y = m->step(restored, b2, true, g2);
   EXPECT_TRUE(torch::equal(x.outputs.logits, y.outputs.logits));
-  EXPECT_TRUE(torch::equal(x.carry.z_L, y.carry.z_L));
+  EXPECT_TRUE(torch::equal(find_named(x.carry.state, "z_L"), find_named(y.carry.state, "z_L")));
   EXPECT_TRUE(torch::equal(x.carry.halted, y.carry.halted));
 }
 

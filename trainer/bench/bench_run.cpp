@@ -9,11 +9,11 @@
 #include "common/error.h"
 #include "datasets/loader_options.h"
 #include "distributed/startup_sync.h"
-#include "trainer/bench/flop_count.h"
 #include "trainer/bench/peak_flops.h"
 #include "trainer/bench/timed_communicator.h"
 #include "trainer/losses/act_loss.h"
 #include "trainer/memory/memory_meter.h"
+#include "trainer/models/architecture.h"
 #include "trainer/models/factory.h"
 #include "trainer/train/train_step.h"
 
@@ -102,8 +102,9 @@ BenchResult run_bench(const Config& config, const BenchOptions& options, Session
   const double per_step = times.total / static_cast<double>(options.steps);
   r.ms_per_step = 1000.0 * per_step;
   r.samples_per_s = static_cast<double>(config.global_batch_size) / per_step;
-  r.flops_per_step = train_step_flops(config.arch, r.shape.model.vocab_size, state.model->inner().state_length(),
-                                      config.global_batch_size)
+  r.flops_per_step = find_architecture(config.arch.name)
+                         .train_step_flops(config.arch, r.shape.model.vocab_size, state.model->inner().state_length(),
+                                           config.global_batch_size)
                          .total();
   r.achieved_flops = r.flops_per_step / per_step;
   r.mfu = r.achieved_flops / r.peak_flops;

@@ -10,7 +10,7 @@
 //                   hand-over costs the trainer; the real loader prefetches on its
 //                   own thread, see run_loader_bench);
 //   communication   time inside the collectives (TimedCommunicator).
-// FLOPs are counted from the architecture (flop_count.h); the peak is a large matmul
+// FLOPs are counted from the architecture (its descriptor, models/architecture.h); the peak is a large matmul
 // timed in this process in the forward dtype (peak_flops.h), summed over ranks.
 #pragma once
 

@@ -7,6 +7,8 @@
 // --print-config and suggestions follow.
 #include "trainer/config/config_keys.h"
 
+#include "trainer/models/architecture.h"
+
 namespace recur::trainer::config_keys {
 namespace {
 
@@ -33,6 +35,17 @@ Limits one_of(std::vector<std::string> choices,
 
 std::string str(int64_t value) { return std::to_string(value); }
 
+// "trm (Tiny Recursive Model), hrm (...)": the architecture table's rows.
+const char* architecture_doc() {
+  static const std::string doc = [] {
+    std::string text;
+    for (const Architecture* a : architectures())
+      text += (text.empty() ? "" : ", ") + std::string(a->name) + " (" + a->description + ")";
+    return text;
+  }();
+  return doc.c_str();
+}
+
 }  // namespace
 
 #define RECUR_FIELD(Owner, path) #path, +[](Owner& owner) -> auto& { return owner.path; }
@@ -58,8 +71,7 @@ const Schema<Config>& config_schema() {
           {RECUR_FIELD(Config, data_paths_test), "separate test files; [] = test split of data_paths"},
           {RECUR_FIELD(Config, evaluators), "run at each evaluation: [] or [{name: arc}]"},
 
-          {RECUR_FIELD(Config, arch.name), "trm (Tiny Recursive Model) or hrm (Hierarchical)",
-           one_of({"trm", "hrm"})},
+          {RECUR_FIELD(Config, arch.name), architecture_doc(), one_of(architecture_names())},
           {RECUR_FIELD(Config, arch.loss.name), "loss head (the reference's losses@ACTLossHead)",
            one_of({"ACTLossHead"}, {{"losses@ACTLossHead", "ACTLossHead"}})},
           {RECUR_FIELD(Config, arch.loss.loss_type), "token loss",
@@ -163,18 +175,6 @@ const std::vector<Rule>& config_rules() {
          const int64_t head_dim = c.arch.hidden_size / c.arch.num_heads;
          if (c.arch.pos_encodings != "rope" || head_dim % 2 == 0) return "";
          return "rope needs an even head size, got hidden_size / num_heads = " + str(head_dim);
-       }},
-      {"arch.H_layers",
-       [](const Config& c) -> std::string {
-         if (c.arch.name != "hrm" || c.arch.H_layers >= 1) return "";
-         return "must be >= 1 for arch.name hrm, got " + str(c.arch.H_layers);
-       }},
-      {"arch.puzzle_emb_len",
-       [](const Config& c) -> std::string {
-         const ArchConfig& a = c.arch;
-         if (a.puzzle_emb_len == 0 || a.puzzle_emb_len * a.hidden_size >= a.puzzle_emb_ndim) return "";
-         return "too short: " + str(a.puzzle_emb_len) + " slots of " + str(a.hidden_size) +
-                " cannot hold arch.puzzle_emb_ndim = " + str(a.puzzle_emb_ndim);
        }},
       {"epochs",
        [](const Config& c) -> std::string {

@@ -42,7 +42,8 @@ struct Schema {
   std::vector<std::pair<std::string, std::string>> key_aliases;  // spelling -> key
 };
 
-// A cross-key rule: `problem` returns "" when the config is fine.
+// A cross-key rule: `problem` returns "" when the config is fine. The rules of one
+// architecture's keys are its descriptor's (trainer/models/architecture.h).
 struct Rule {
   const char* key;  // the key the message blames
   std::string (*problem)(const Config&);

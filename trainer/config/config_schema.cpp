@@ -17,6 +17,7 @@
 #include "common/error.h"
 #include "trainer/config/config_keys.h"
 #include "trainer/config/yaml_values.h"
+#include "trainer/models/architecture.h"
 
 namespace recur::trainer {
 namespace {
@@ -297,6 +298,7 @@ void validate_config(const Config& config, const ConfigOrigins& origins) {
     const std::string problem = rule.problem(config);
     if (!problem.empty()) throw InputError(rule.key, problem);
   }
+  check_architecture(config.arch);  // the rules of arch.name's own keys
 }
 
 std::string config_to_yaml(const Config& config) {

@@ -5,36 +5,36 @@
 
 #include "checkpoints/tensor_h5.h"
 #include "common/error.h"
+#include "trainer/models/architecture.h"
 
 namespace recur::trainer {
 namespace ck = recur::checkpoints;
-
-std::string fixture_kind_name(FixtureKind kind) {
-  switch (kind) {
-    case FixtureKind::kTrmAttention: return "trm_att";
-    case FixtureKind::kTrmMlp: return "trm_mlp";
-    case FixtureKind::kHrm: return "hrm";
-    case FixtureKind::kAdamATan2: return "adam_atan2";
-    case FixtureKind::kStablemax: return "stablemax";
-    case FixtureKind::kLrSchedule: return "lr_schedule";
-  }
-  return "?";
-}
 
 GoldenFile::GoldenFile(const std::string& path) : path_(path), file_(ck::open_h5_read(path)) {}
 
 FixtureKind GoldenFile::kind() const {
   if (ck::has_attr(file_.get(), ".", "model_kind")) {
     const std::string k = attr_string(".", "model_kind");
-    if (k == "trm_att") return FixtureKind::kTrmAttention;
-    if (k == "trm_mlp") return FixtureKind::kTrmMlp;
-    if (k == "hrm") return FixtureKind::kHrm;
-    throw InputError(path_, "unknown model_kind '" + k + "' (expected trm_att, trm_mlp or hrm)");
+    if (find_fixture_architecture(k)) return FixtureKind::kModel;
+    std::string known;
+    for (const Architecture* a : architectures())
+      for (const std::string& n : a->fixture_kinds) known += (known.empty() ? "" : ", ") + n;
+    throw InputError(path_, "unknown model_kind '" + k + "' (expected " + known + ")");
   }
   if (has("float32/param_init") && ck::has_attr(file_.get(), ".", "formula")) return FixtureKind::kAdamATan2;
   if (has("case_0/log_stablemax")) return FixtureKind::kStablemax;
   if (has("case_0/lr") && has("case_0/step")) return FixtureKind::kLrSchedule;
   throw InputError(path_, "not a golden fixture (no model_kind attribute and no optimizer/loss/schedule cases)");
+}
+
+std::string GoldenFile::kind_name() const {
+  switch (kind()) {
+    case FixtureKind::kModel: return attr_string(".", "model_kind");
+    case FixtureKind::kAdamATan2: return "adam_atan2";
+    case FixtureKind::kStablemax: return "stablemax";
+    case FixtureKind::kLrSchedule: return "lr_schedule";
+  }
+  return "?";
 }
 
 bool GoldenFile::has(const std::string& name) const { return ck::h5_exists(file_.get(), name); }
@@ -96,42 +96,22 @@ ModelFixtureConfig read_model_fixture_config(const GoldenFile& file) {
   } catch (const nlohmann::json::exception& e) {
     throw InputError(where, std::string("not valid JSON: ") + e.what());
   }
-  auto get = [&](const char* key) -> const nlohmann::json& {
-    if (!j.contains(key)) throw InputError(where, std::string("missing key '") + key + "'");
-    return j.at(key);
-  };
-  const FixtureKind kind = file.kind();
+  if (file.kind() != FixtureKind::kModel) throw InputError(file.path(), "not a model fixture");
+  const Architecture& architecture = *find_fixture_architecture(file.attr_string(".", "model_kind"));
   ModelFixtureConfig c;
   try {
-    ArchConfig& a = c.arch;
-    a.name = kind == FixtureKind::kHrm ? "hrm" : "trm";
-    a.loss.loss_type = file.attr_string(".", "loss_type");
-    a.H_cycles = get("H_cycles").get<int64_t>();
-    a.L_cycles = get("L_cycles").get<int64_t>();
-    a.H_layers = get("H_layers").get<int64_t>();
-    a.L_layers = get("L_layers").get<int64_t>();
-    a.hidden_size = get("hidden_size").get<int64_t>();
-    a.num_heads = get("num_heads").get<int64_t>();
-    a.expansion = get("expansion").get<double>();
-    a.puzzle_emb_ndim = get("puzzle_emb_ndim").get<int64_t>();
-    a.pos_encodings = get("pos_encodings").get<std::string>();
-    a.forward_dtype = get("forward_dtype").get<std::string>();
-    a.halt_max_steps = get("halt_max_steps").get<int64_t>();
-    a.halt_exploration_prob = get("halt_exploration_prob").get<double>();
-    a.rms_norm_eps = get("rms_norm_eps").get<double>();
-    a.rope_theta = get("rope_theta").get<double>();
-    if (kind != FixtureKind::kHrm) {
-      a.mlp_t = get("mlp_t").get<bool>();
-      a.puzzle_emb_len = get("puzzle_emb_len").get<int64_t>();
-      a.no_ACT_continue = get("no_ACT_continue").get<bool>();
-    } else {
-      a.mlp_t = false;
-    }
-    c.shape = {get("vocab_size").get<int64_t>(), get("seq_len").get<int64_t>(),
-               get("num_puzzle_identifiers").get<int64_t>()};
-    c.batch_size = get("batch_size").get<int64_t>();
+    c.arch = architecture.from_reference_config(j);
+    c.shape = {j.at("vocab_size").get<int64_t>(), j.at("seq_len").get<int64_t>(),
+               j.at("num_puzzle_identifiers").get<int64_t>()};
+    c.batch_size = j.at("batch_size").get<int64_t>();
   } catch (const nlohmann::json::exception& e) {
-    throw InputError(where, std::string("wrong value type: ") + e.what());
+    throw InputError(where, std::string("missing key or wrong value type: ") + e.what());
+  }
+  c.arch.loss.loss_type = file.attr_string(".", "loss_type");
+  try {
+    check_architecture(c.arch);
+  } catch (const InputError& e) {
+    throw InputError(where, e.what());
   }
   c.n_steps = file.attr_int(".", "n_steps");
   return c;

@@ -2,8 +2,9 @@
 // reference numbers computed by the official Python code, stored as HDF5.
 //
 // A fixture is recognised by its contents: model fixtures carry a root attribute
-// `model_kind` (trm_att, trm_mlp, hrm) and `config_json`; the AdamATan2, stablemax and
-// LR-schedule fixtures by their groups. Anything else is an InputError naming the file.
+// `model_kind` that an architecture's descriptor claims (trm_att, trm_mlp, hrm; see
+// models/architecture.h) and `config_json`; the AdamATan2, stablemax and LR-schedule
+// fixtures by their groups. Anything else is an InputError naming the file.
 #pragma once
 
 #include <string>
@@ -17,9 +18,7 @@
 
 namespace recur::trainer {
 
-enum class FixtureKind { kTrmAttention, kTrmMlp, kHrm, kAdamATan2, kStablemax, kLrSchedule };
-
-std::string fixture_kind_name(FixtureKind kind);
+enum class FixtureKind { kModel, kAdamATan2, kStablemax, kLrSchedule };
 
 class GoldenFile {
  public:
@@ -27,6 +26,8 @@ class GoldenFile {
 
   const std::string& path() const { return path_; }
   FixtureKind kind() const;  // InputError if the file is no golden fixture
+  // "trm_att", "hrm", ... for model fixtures; "adam_atan2", "stablemax", "lr_schedule".
+  std::string kind_name() const;
 
   bool has(const std::string& name) const;
   torch::Tensor tensor(const std::string& name) const;  // InputError if missing
@@ -45,7 +46,8 @@ class GoldenFile {
   H5Handle file_;
 };
 
-// The model and data shape a model fixture was made with.
+// The model and data shape a model fixture was made with: its config_json read by the
+// descriptor of its model_kind and checked by that descriptor's rules.
 struct ModelFixtureConfig {
   ArchConfig arch;
   ModelShape shape;

@@ -8,6 +8,7 @@
 
 #include "trainer/golden/compare.h"
 #include "trainer/golden/fixture.h"
+#include "trainer/golden/tolerances.h"
 #include "trainer/losses/act_loss.h"
 #include "trainer/models/act.h"
 
@@ -15,23 +16,15 @@ namespace recur::trainer {
 
 struct ModelUnderTest {
   const GoldenFile& file;
-  FixtureKind kind;
+  std::string kind;  // model_kind
+  ModelTolerances tol;
   ModelFixtureConfig config;
   LossType loss_type;
   std::unique_ptr<ActModel> model;
   torch::Generator exploration;  // unused in effect: the fixtures set halt_exploration_prob = 0
-
-  // README tolerance for logits, Q values, the Q target and the carried state.
-  double forward_tol() const { return kind == FixtureKind::kTrmMlp ? 5e-5 : 1e-5; }
 };
 
 inline const std::string kPuzzleTable = "model.inner.puzzle_emb.weights";  // the sparse embedding's table
-
-constexpr double kLossTol = 1e-5;      // loss, lm_loss, q_*_loss (relative)
-constexpr double kGradTol = 1e-4;      // every parameter gradient, puzzle-embedding rows
-constexpr double kAccuracyTol = 1e-6;  // metrics/accuracy
-constexpr double kParamTol = 1e-7;     // optimizer replay: parameters, puzzle table, EMA (absolute)
-constexpr double kMomentTol = 1e-6;    // optimizer replay: Adam moments (relative)
 
 // Builds the fixture's model on the CPU and, if its tensor names match the fixture's
 // (always the first check pushed), loads `weights/` and checks the RoPE tables.

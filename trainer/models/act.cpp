@@ -28,13 +28,13 @@ void expect_shape(const torch::Tensor& t, at::IntArrayRef shape, const std::stri
 }  // namespace
 
 NamedTensors Carry::to_named_tensors() const {
-  return {{"z_H", z_H},
-          {"z_L", z_L},
-          {"steps", steps},
-          {"halted", halted},
-          {"current_data/inputs", current_data.inputs},
-          {"current_data/labels", current_data.labels},
-          {"current_data/puzzle_identifiers", current_data.puzzle_identifiers}};
+  NamedTensors out = state;
+  out.insert(out.end(), {{"steps", steps},
+                         {"halted", halted},
+                         {"current_data/inputs", current_data.inputs},
+                         {"current_data/labels", current_data.labels},
+                         {"current_data/puzzle_identifiers", current_data.puzzle_identifiers}});
+  return out;
 }
 
 ActModel::ActModel(std::unique_ptr<RecursiveModel> inner, const ActConfig& config)
@@ -44,8 +44,7 @@ Carry ActModel::initial_carry(int64_t batch_size) const {
   const auto ints = torch::TensorOptions().dtype(torch::kInt32).device(inner_->device());
   const int64_t L = inner_->shape().seq_len;
   Carry c;
-  c.z_H = inner_->empty_state(batch_size);
-  c.z_L = inner_->empty_state(batch_size);
+  c.state = inner_->empty_state(batch_size);
   c.steps = torch::zeros({batch_size}, ints);
   c.halted = torch::ones({batch_size}, ints.dtype(torch::kBool));
   c.current_data = {torch::zeros({batch_size, L}, ints), torch::zeros({batch_size, L}, ints),
@@ -59,15 +58,15 @@ Carry ActModel::carry_from_named_tensors(const NamedTensors& tensors, const std:
   c.steps = named_or_throw(tensors, "steps", where).to(dev, torch::kInt32);
   if (c.steps.dim() != 1) throw InputError(where, "carry tensor 'steps' must be 1-D");
   const int64_t B = c.steps.size(0), S = inner_->state_length(), L = inner_->shape().seq_len;
-  c.z_H = named_or_throw(tensors, "z_H", where).to(dev, inner_->forward_dtype());
-  c.z_L = named_or_throw(tensors, "z_L", where).to(dev, inner_->forward_dtype());
+  for (const std::string& name : inner_->state_names()) {
+    c.state.emplace_back(name, named_or_throw(tensors, name, where).to(dev, inner_->forward_dtype()));
+    expect_shape(c.state.back().second, {B, S, inner_->hidden_size()}, name, where);
+  }
   c.halted = named_or_throw(tensors, "halted", where).to(dev, torch::kBool);
   c.current_data.inputs = named_or_throw(tensors, "current_data/inputs", where).to(dev, torch::kInt32);
   c.current_data.labels = named_or_throw(tensors, "current_data/labels", where).to(dev, torch::kInt32);
   c.current_data.puzzle_identifiers =
       named_or_throw(tensors, "current_data/puzzle_identifiers", where).to(dev, torch::kInt32);
-  expect_shape(c.z_H, {B, S, inner_->hidden_size()}, "z_H", where);
-  expect_shape(c.z_L, {B, S, inner_->hidden_size()}, "z_L", where);
   expect_shape(c.halted, {B}, "halted", where);
   expect_shape(c.current_data.inputs, {B, L}, "current_data/inputs", where);
   expect_shape(c.current_data.labels, {B, L}, "current_data/labels", where);
@@ -96,13 +95,13 @@ torch::Tensor ActModel::exploration_min_steps(int64_t batch_size, torch::Generat
 ActStep ActModel::step(const Carry& carry, const Batch& batch, bool training, torch::Generator& exploration) {
   // 1. Halted slots start over on their row of the new batch.
   const torch::Tensor& reset = carry.halted;
-  auto [z_H, z_L] = inner_->reset(reset, carry.z_H, carry.z_L);
+  const NamedTensors state = inner_->reset(reset, carry.state);
   const Batch data{select_rows(reset, batch.inputs, carry.current_data.inputs),
                    select_rows(reset, batch.labels, carry.current_data.labels),
                    select_rows(reset, batch.puzzle_identifiers, carry.current_data.puzzle_identifiers)};
 
   // 2. One supervision step.
-  InnerOutput out = inner_->forward(z_H, z_L, data.inputs, data.puzzle_identifiers, training);
+  InnerOutput out = inner_->forward(state, data.inputs, data.puzzle_identifiers, training);
   ActStep result;
   result.outputs = {out.logits, out.q_halt, out.q_continue, torch::Tensor()};
 
@@ -117,12 +116,12 @@ ActStep ActModel::step(const Carry& carry, const Batch& batch, bool training, to
     halted = (halted | q_says_halt) & (steps >= exploration_min_steps(steps.size(0), exploration));
     if (config_.q_continue_halting) {
       // 4. Bootstrapped Q target from the state after this step (no replay buffer, no target net).
-      const InnerOutput next = inner_->forward(out.z_H, out.z_L, data.inputs, data.puzzle_identifiers, false);
+      const InnerOutput next = inner_->forward(out.state, data.inputs, data.puzzle_identifiers, false);
       result.outputs.target_q_continue =
           torch::sigmoid(torch::where(is_last, next.q_halt, torch::maximum(next.q_halt, next.q_continue)));
     }
   }
-  result.carry = {out.z_H, out.z_L, steps, halted, data};
+  result.carry = {out.state, steps, halted, data};
   return result;
 }
 

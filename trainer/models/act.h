@@ -2,7 +2,8 @@
 // inner recursive model. This is the model the trainer steps.
 //
 // A batch of B "slots" is carried across optimizer steps. Each step():
-//   1. resets the slots that halted last step: z_H/z_L <- H_init/L_init, steps <- 0,
+//   1. resets the slots that halted last step: the state <- its initial value
+//      (TRM, HRM: z_H/z_L <- H_init/L_init), steps <- 0,
 //      and the slot takes its row of the NEW batch; slots still running keep their
 //      old data and the new batch's row for them is dropped, never seen;
 //   2. runs one supervision step of the inner model on the slots' current data;
@@ -35,12 +36,12 @@ struct Batch {
 };
 
 struct Carry {
-  torch::Tensor z_H, z_L;  // [B, S, D] in the forward dtype
-  torch::Tensor steps;     // int32 [B]: steps done on the slot's current example
-  torch::Tensor halted;    // bool [B]
-  Batch current_data;      // the example each slot works on
+  NamedTensors state;    // the model's recurrent state (RecursiveModel::state_names()), [B, S, D] each
+  torch::Tensor steps;   // int32 [B]: steps done on the slot's current example
+  torch::Tensor halted;  // bool [B]
+  Batch current_data;    // the example each slot works on
 
-  // "z_H", "z_L", "steps", "halted", "current_data/{inputs,labels,puzzle_identifiers}".
+  // The state's names ("z_H", "z_L"), "steps", "halted", "current_data/{inputs,labels,puzzle_identifiers}".
   NamedTensors to_named_tensors() const;
 };
 

@@ -1,5 +1,5 @@
-// Building a model from the config: the one place that picks TRM or HRM, resolves the
-// forward dtype and checks the architecture keys before any tensor is allocated.
+// Building a model from a validated config: the architecture's descriptor
+// (architecture.h) builds it, in the resolved forward dtype, for the dataset's shape.
 #pragma once
 
 #include <memory>
@@ -15,9 +15,10 @@ namespace recur::trainer {
 // AVX512-BF16; bfloat16 on CUDA, as the reference trains). Anything else is an InputError.
 torch::ScalarType resolve_forward_dtype(const std::string& name, torch::Device device);
 
-// The ACT model for `arch` (arch.name "trm" or "hrm") and the dataset's shape, with the
-// reference's init drawn from a CPU generator seeded with `init_seed` and moved to `device`.
-// Invalid architecture keys are InputErrors naming the key.
+// The ACT model for `arch` and the dataset's shape, with the reference's init drawn from a
+// CPU generator seeded with `init_seed` and moved to `device`. The config's keys are
+// checked once, where it is made (validate_config, verify-golden); a dataset shape that
+// cannot hold a model is an InputError naming the dataset.
 std::unique_ptr<ActModel> make_model(const ArchConfig& arch, const ModelShape& shape, torch::Device device,
                                      uint64_t init_seed);
 

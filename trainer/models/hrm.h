@@ -11,9 +11,13 @@
 // towards a bootstrapped target from a second forward (act.h).
 #pragma once
 
+#include "trainer/models/architecture.h"
 #include "trainer/models/recursive_model.h"
 
 namespace recur::trainer {
+
+// HRM's descriptor (architecture.h): arch.name "hrm"; golden fixture hrm.
+const Architecture& hrm_architecture();
 
 class HRM final : public RecursiveModel {
  public:
@@ -21,8 +25,7 @@ class HRM final : public RecursiveModel {
       uint64_t init_seed);
 
  private:
-  std::pair<torch::Tensor, torch::Tensor> recursion(torch::Tensor z_H, torch::Tensor z_L,
-                                                    const torch::Tensor& x) const override;
+  std::vector<torch::Tensor> recursion(std::vector<torch::Tensor> state, const torch::Tensor& x) const override;
 
   ReasoningModule H_level_;
   ReasoningModule L_level_;

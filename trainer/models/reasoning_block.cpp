@@ -5,6 +5,10 @@
 
 namespace recur::trainer {
 
+BlockShape block_shape_of(const ArchConfig& a, int64_t state_length) {
+  return {a.hidden_size, a.num_heads, a.expansion, a.rms_norm_eps, a.mlp_t, state_length};
+}
+
 ReasoningBlock::ReasoningBlock(TensorRegistry& reg, const std::string& name, const BlockShape& shape)
     // Member order fixes the init draw order: token mixer first, then the MLP, as in the reference.
     : self_attn_(shape.mlp_t ? std::nullopt

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "common/libtorch.h"
+#include "trainer/config/config.h"
 #include "trainer/models/attention.h"
 #include "trainer/models/swiglu.h"
 
@@ -28,6 +29,9 @@ struct BlockShape {
   bool mlp_t;          // token mixing by an MLP over the sequence instead of attention
   int64_t seq_length;  // S = prefix + grid (the mlp_t width)
 };
+
+// The blocks of `arch` on states of `state_length` positions.
+BlockShape block_shape_of(const ArchConfig& arch, int64_t state_length);
 
 class ReasoningBlock {
  public:

@@ -28,18 +28,19 @@ RecursiveModel::RecursiveModel(const ArchConfig& arch, const ModelShape& shape, 
                        1.0 / std::sqrt(static_cast<double>(arch.hidden_size)));
 }
 
-void RecursiveModel::finish_init() {
+void RecursiveModel::finish_init(const std::vector<std::pair<std::string, std::string>>& states) {
   // Fixed (never trained) initial states, in the forward dtype like the reference's buffers.
-  H_init_ = tensors_.trunc_normal_buffer(std::string(kPrefix) + "H_init", {arch_.hidden_size}, 1.0, dtype_);
-  L_init_ = tensors_.trunc_normal_buffer(std::string(kPrefix) + "L_init", {arch_.hidden_size}, 1.0, dtype_);
+  for (const auto& [state, init] : states) {
+    state_names_.push_back(state);
+    state_inits_.push_back(
+        tensors_.trunc_normal_buffer(std::string(kPrefix) + init, {arch_.hidden_size}, 1.0, dtype_));
+  }
   torch::NoGradGuard no_grad;
   q_head_.weight.zero_();
   q_head_.bias.fill_(-5.0);
 }
 
-BlockShape RecursiveModel::block_shape() const {
-  return {arch_.hidden_size, arch_.num_heads, arch_.expansion, arch_.rms_norm_eps, arch_.mlp_t, state_length()};
-}
+BlockShape RecursiveModel::block_shape() const { return block_shape_of(arch_, state_length()); }
 
 torch::Tensor RecursiveModel::input_embeddings(const torch::Tensor& inputs, const torch::Tensor& puzzle_identifiers,
                                                bool collect_puzzle_grad) {
@@ -57,29 +58,36 @@ torch::Tensor RecursiveModel::input_embeddings(const torch::Tensor& inputs, cons
   return embedding * std::sqrt(static_cast<double>(D));
 }
 
-InnerOutput RecursiveModel::forward(const torch::Tensor& z_H, const torch::Tensor& z_L, const torch::Tensor& inputs,
+InnerOutput RecursiveModel::forward(const NamedTensors& state, const torch::Tensor& inputs,
                                     const torch::Tensor& puzzle_identifiers, bool collect_puzzle_grad) {
   const torch::Tensor x = input_embeddings(inputs, puzzle_identifiers, collect_puzzle_grad);
-  auto [new_z_H, new_z_L] = recursion(z_H, z_L, x);
+  std::vector<torch::Tensor> current;
+  for (const auto& entry : state) current.push_back(entry.second);
+  const std::vector<torch::Tensor> next = recursion(std::move(current), x);
+  const torch::Tensor& answer = next.front();
   InnerOutput out;
-  out.logits = lm_head_.forward(new_z_H).narrow(1, puzzle_emb_len_, shape_.seq_len);
-  const torch::Tensor q = q_head_.forward(new_z_H.select(1, 0)).to(torch::kFloat32);
+  out.logits = lm_head_.forward(answer).narrow(1, puzzle_emb_len_, shape_.seq_len);
+  const torch::Tensor q = q_head_.forward(answer.select(1, 0)).to(torch::kFloat32);
   out.q_halt = q.select(-1, 0);
   out.q_continue = q.select(-1, 1);
-  out.z_H = new_z_H.detach();
-  out.z_L = new_z_L.detach();
+  for (size_t i = 0; i < next.size(); ++i) out.state.emplace_back(state_names_[i], next[i].detach());
   return out;
 }
 
-std::pair<torch::Tensor, torch::Tensor> RecursiveModel::reset(const torch::Tensor& halted, const torch::Tensor& z_H,
-                                                              const torch::Tensor& z_L) const {
+NamedTensors RecursiveModel::reset(const torch::Tensor& halted, const NamedTensors& state) const {
   const torch::Tensor flag = halted.view({-1, 1, 1});
-  return {torch::where(flag, H_init_, z_H), torch::where(flag, L_init_, z_L)};
+  NamedTensors out;
+  for (size_t i = 0; i < state.size(); ++i)
+    out.emplace_back(state[i].first, torch::where(flag, state_inits_[i], state[i].second));
+  return out;
 }
 
-torch::Tensor RecursiveModel::empty_state(int64_t batch_size) const {
-  return torch::zeros({batch_size, state_length(), arch_.hidden_size},
-                      torch::TensorOptions().dtype(dtype_).device(device()));
+NamedTensors RecursiveModel::empty_state(int64_t batch_size) const {
+  NamedTensors out;
+  for (const std::string& name : state_names_)
+    out.emplace_back(name, torch::zeros({batch_size, state_length(), arch_.hidden_size},
+                                        torch::TensorOptions().dtype(dtype_).device(device())));
+  return out;
 }
 
 }  // namespace recur::trainer

@@ -17,9 +17,13 @@
 // the sequence axis (the Sudoku-MLP variant). H_layers is ignored, as in the reference.
 #pragma once
 
+#include "trainer/models/architecture.h"
 #include "trainer/models/recursive_model.h"
 
 namespace recur::trainer {
+
+// TRM's descriptor (architecture.h): arch.name "trm"; golden fixtures trm_att, trm_mlp.
+const Architecture& trm_architecture();
 
 class TRM final : public RecursiveModel {
  public:
@@ -27,8 +31,7 @@ class TRM final : public RecursiveModel {
       uint64_t init_seed);
 
  private:
-  std::pair<torch::Tensor, torch::Tensor> recursion(torch::Tensor y, torch::Tensor z,
-                                                    const torch::Tensor& x) const override;
+  std::vector<torch::Tensor> recursion(std::vector<torch::Tensor> state, const torch::Tensor& x) const override;
   std::pair<torch::Tensor, torch::Tensor> latent_recursion(torch::Tensor y, torch::Tensor z,
                                                            const torch::Tensor& x) const;
   torch::Tensor net(const torch::Tensor& h, const torch::Tensor& injection) const;

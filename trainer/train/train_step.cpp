@@ -16,8 +16,10 @@ Batch slice_batch(const Batch& b, int64_t start, int64_t len) {
 }
 
 Carry slice_carry(const Carry& c, int64_t start, int64_t len) {
-  return {c.z_H.narrow(0, start, len), c.z_L.narrow(0, start, len), c.steps.narrow(0, start, len),
-          c.halted.narrow(0, start, len), slice_batch(c.current_data, start, len)};
+  NamedTensors state;
+  for (const auto& [name, t] : c.state) state.emplace_back(name, t.narrow(0, start, len));
+  return {state, c.steps.narrow(0, start, len), c.halted.narrow(0, start, len),
+          slice_batch(c.current_data, start, len)};
 }
 
 Carry cat_carries(const std::vector<Carry>& parts) {
@@ -27,8 +29,10 @@ Carry cat_carries(const std::vector<Carry>& parts) {
     for (const Carry& c : parts) ts.push_back(field(c));
     return torch::cat(ts);
   };
-  return {cat([](const Carry& c) { return c.z_H; }),
-          cat([](const Carry& c) { return c.z_L; }),
+  NamedTensors state;
+  for (size_t i = 0; i < parts.front().state.size(); ++i)
+    state.emplace_back(parts.front().state[i].first, cat([i](const Carry& c) { return c.state[i].second; }));
+  return {state,
           cat([](const Carry& c) { return c.steps; }),
           cat([](const Carry& c) { return c.halted; }),
           {cat([](const Carry& c) { return c.current_data.inputs; }),

@@ -1,0 +1,34 @@
+// The tolerances of the model fixtures, as the golden README states them per fixture
+// (../shared/golden/README.md, "Tolerances and how to compare"). They are fixed here,
+// one row per fixture kind, and a check never loosens them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace recur::trainer {
+
+struct ModelTolerances {
+  double forward;      // logits, Q values, the Q target, the carried state (normwise relative)
+  double loss;         // the total loss (relative)
+  double metric_loss;  // metrics/lm_loss, q_*_loss (relative)
+  double grads;        // every parameter gradient, puzzle-embedding rows (normwise relative)
+  double accuracy;     // metrics/accuracy (relative)
+  // The README's fair end-to-end criterion on the free-running train/ run: the loss within
+  // `end_to_end_loss` and at least `end_to_end_fraction` of the parameter elements within
+  // 1e-5 after each of the first `end_to_end_steps` steps.
+  int64_t end_to_end_steps;
+  double end_to_end_loss;
+  double end_to_end_fraction;
+};
+
+// Optimizer replay (train/) and the RoPE tables, the same for every model fixture.
+constexpr double kReplayParamTol = 1e-7;   // parameters, puzzle table, float32 EMA (absolute)
+constexpr double kReplayMomentTol = 1e-6;  // float32 Adam moments (normwise relative)
+constexpr double kRopeTol = 1e-5;          // cos/sin tables (normwise relative)
+constexpr double kEndToEndParamTol = 1e-5;
+
+// The row of a model fixture's `model_kind`; an unknown kind is an InputError naming `file`.
+const ModelTolerances& model_tolerances(const std::string& model_kind, const std::string& file);
+
+}  // namespace recur::trainer
