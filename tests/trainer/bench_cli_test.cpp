@@ -48,6 +48,53 @@ TEST(BenchCli, ReportsEveryKeyForATinyTrmMlpOnSudokuDefaults) {
   EXPECT_EQ(j["global_batch_size"], 4);
 }
 
+// Every op of a step lands on one line of the --profile table: the shares cover the
+// wall time exactly once, and each phase the model has shows up.
+void expect_profile_covers_the_step(const nlohmann::json& profile, bool attention) {
+  double sum = 0;
+  for (const char* key : {"matmuls", "attention", "elementwise", "loss", "optimizers_ema", "allocation", "data",
+                          "all_reduce", "other"}) {
+    ASSERT_TRUE(profile.contains(key)) << key;
+    const double share = profile[key].get<double>();
+    EXPECT_GE(share, 0) << key;
+    EXPECT_LE(share, 1) << key;
+    sum += share;
+  }
+  EXPECT_NEAR(sum, 1.0, 1e-9);
+  for (const char* key : {"matmuls", "elementwise", "loss", "optimizers_ema", "data"})
+    EXPECT_GT(profile[key].get<double>(), 0) << key;
+  if (attention) {
+    EXPECT_GT(profile["attention"].get<double>(), 0);
+  } else {
+    EXPECT_EQ(profile["attention"].get<double>(), 0);
+  }
+  EXPECT_GT(profile["matmul_attention_mfu"].get<double>(), 0);
+}
+
+TEST(BenchCli, ProfileBreaksTheStepDownForAttentionAndMlpModels) {
+  const auto arc = run_recur("bench " + recipe("trm-arc1.yaml") + kTinyTrm + " data_paths=[no/arc.h5] --profile");
+  ASSERT_EQ(arc.exit_code, 0) << arc.err;
+  expect_profile_covers_the_step(last_json_line(arc.out)["profile"], /*attention=*/true);
+  EXPECT_NE(arc.err.find("profile: matmuls"), std::string::npos) << arc.err;
+
+  const auto mlp =
+      run_recur("bench " + recipe("trm-sudoku-mlp.yaml") + kTinyTrm + " data_paths=[no/sudoku.h5] --profile");
+  ASSERT_EQ(mlp.exit_code, 0) << mlp.err;
+  expect_profile_covers_the_step(last_json_line(mlp.out)["profile"], /*attention=*/false);
+}
+
+TEST(BenchCli, EvalTimesTestBatchesThroughEveryActStep) {
+  const auto r = run_recur("bench " + recipe("trm-sudoku-mlp.yaml") + kTinyTrm +
+                           " data_paths=[no/sudoku.h5] arch.halt_max_steps=3 --eval");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = last_json_line(r.out);
+  EXPECT_GT(j["eval_examples_per_s"].get<double>(), 0);
+  EXPECT_DOUBLE_EQ(j["eval_examples_per_s"].get<double>(), j["samples_per_s"].get<double>());
+  EXPECT_GT(j["eval_ms_per_batch"].get<double>(), 0);
+  EXPECT_GT(j["mfu"].get<double>(), 0);
+  EXPECT_NE(r.err.find("3 ACT steps"), std::string::npos) << r.err;
+}
+
 TEST(BenchCli, FlagsGiveTheShapeWhenTheTaskIsUnknown) {
   const auto missing = run_recur("bench " + recipe("trm-sudoku-mlp.yaml") + kTinyTrm + " data_paths=[x.h5]");
   EXPECT_EQ(missing.exit_code, 2);

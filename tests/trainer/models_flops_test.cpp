@@ -57,5 +57,13 @@ TEST(ModelFlops, TrmWithActContinueAddsATargetForward) {
   EXPECT_DOUBLE_EQ(f.forward_no_grad, without + (without + f.forward_grad));
 }
 
+// Evaluation: halt_max_steps (4) whole supervision steps, no backward, no Q-target forward.
+TEST(ModelFlops, EvalBatchRunsEveryActStepForwardOnly) {
+  const ArchConfig a = testing::tiny_trm();
+  // One supervision step forward = 98,058,240 + 49,122,048 (see the hand count above).
+  EXPECT_DOUBLE_EQ(step_of(a, 12, 20, 3).eval_batch(a.halt_max_steps), 4 * 147180288.0);
+  EXPECT_EQ(a.halt_max_steps, 4);
+}
+
 }  // namespace
 }  // namespace recur::trainer

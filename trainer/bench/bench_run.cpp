@@ -5,16 +5,20 @@
 #include <torch/cuda.h>
 
 #include <chrono>
+#include <optional>
 
 #include "common/error.h"
 #include "datasets/loader_options.h"
 #include "distributed/startup_sync.h"
 #include "trainer/bench/peak_flops.h"
+#include "trainer/bench/step_profile.h"
 #include "trainer/bench/timed_communicator.h"
 #include "trainer/losses/act_loss.h"
 #include "trainer/memory/memory_meter.h"
 #include "trainer/models/architecture.h"
 #include "trainer/models/factory.h"
+#include "trainer/runtime/profile_scopes.h"
+#include "trainer/train/evaluate.h"
 #include "trainer/train/train_step.h"
 
 namespace recur::trainer {
@@ -40,17 +44,32 @@ struct StepTimes {
   double data = 0;   // of which making and handing over batches
 };
 
-// Runs `count` training steps and times them.
+void wait_for_device(const torch::Device& device) {
+  if (device.is_cuda()) torch::cuda::synchronize(device.index());
+}
+
+// Runs `count` training steps (with --eval: test batches through every ACT step,
+// on the EMA weights) and times them.
 StepTimes run_steps(TrainState& state, SyntheticBatches& batches, const Config& config, LossType loss_type,
-                    int64_t count, Session& session) {
+                    int64_t count, bool eval, Session& session) {
   StepTimes times;
+  std::optional<EmaWeightsScope> ema_weights;
+  if (eval) ema_weights.emplace(*state.model, state.ema.get());
   for (int64_t i = 0; i < count; ++i) {
     const auto start = Clock::now();
-    const Batch batch = batch_to_device(batches.next(), session.device);
+    Batch batch;
+    {
+      const ProfileScope profile(profile_scope::kData);
+      batch = batch_to_device(batches.next(), session.device);
+    }
     times.data += seconds_since(start);
-    state.step += 1;
-    train_step(state, batch, config, loss_type, rates_at_step(config, state.step, state.step), *session.comm);
-    if (session.device.is_cuda()) torch::cuda::synchronize(session.device.index());
+    if (eval) {
+      eval_batch_steps(*state.model, batch);
+    } else {
+      state.step += 1;
+      train_step(state, batch, config, loss_type, rates_at_step(config, state.step, state.step), *session.comm);
+    }
+    wait_for_device(session.device);
     times.total += seconds_since(start);
   }
   return times;
@@ -69,6 +88,7 @@ BenchResult run_bench(const Config& config, const BenchOptions& options, Session
   r.shape = resolve_bench_shape(config, options.shape);
   r.global_batch_size = config.global_batch_size;
   r.steps = options.steps;
+  r.eval = options.eval;
   r.world_size = session.world_size();
   r.threads = session.threads;
   r.device = session.device.str();
@@ -91,21 +111,25 @@ BenchResult run_bench(const Config& config, const BenchOptions& options, Session
   const LossType loss_type = parse_loss_type(config.arch.loss.loss_type);
   SyntheticBatches batches(r.shape.model, local_batch, static_cast<uint64_t>(config.seed + session.rank()));
 
-  run_steps(state, batches, config, loss_type, options.warmup_steps, session);
+  run_steps(state, batches, config, loss_type, options.warmup_steps, options.eval, session);
   const int64_t peak_so_far = memory_stats(session.device).peak_bytes;
   const int64_t held = memory_stats(session.device).current_bytes;
   reset_peak_memory(session.device);
   comm.reset();
-  const StepTimes times = run_steps(state, batches, config, loss_type, options.steps, session);
+  std::optional<StepProfiler> profiler;
+  if (options.profile) profiler.emplace(session.device);
+  const StepTimes times = run_steps(state, batches, config, loss_type, options.steps, options.eval, session);
+  if (profiler) r.profile = profiler->result(times.total);
+  profiler.reset();
   const int64_t timed_peak = memory_stats(session.device).peak_bytes;
 
   const double per_step = times.total / static_cast<double>(options.steps);
   r.ms_per_step = 1000.0 * per_step;
   r.samples_per_s = static_cast<double>(config.global_batch_size) / per_step;
-  r.flops_per_step = find_architecture(config.arch.name)
-                         .train_step_flops(config.arch, r.shape.model.vocab_size, state.model->inner().state_length(),
-                                           config.global_batch_size)
-                         .total();
+  const StepFlops flops = find_architecture(config.arch.name)
+                              .train_step_flops(config.arch, r.shape.model.vocab_size,
+                                                state.model->inner().state_length(), config.global_batch_size);
+  r.flops_per_step = options.eval ? flops.eval_batch(config.arch.halt_max_steps) : flops.total();
   r.achieved_flops = r.flops_per_step / per_step;
   r.mfu = r.achieved_flops / r.peak_flops;
   r.peak_mem_mb = to_mb(std::max(peak_so_far, timed_peak));
@@ -116,7 +140,7 @@ BenchResult run_bench(const Config& config, const BenchOptions& options, Session
 }
 
 nlohmann::json bench_result_json(const BenchResult& r) {
-  return {{"samples_per_s", r.samples_per_s},
+  nlohmann::json j = {{"samples_per_s", r.samples_per_s},
           {"ms_per_step", r.ms_per_step},
           {"flops_per_step", r.flops_per_step},
           {"achieved_flops", r.achieved_flops},
@@ -136,6 +160,20 @@ nlohmann::json bench_result_json(const BenchResult& r) {
           {"seq_len", r.shape.model.seq_len},
           {"num_puzzle_identifiers", r.shape.model.num_puzzle_identifiers},
           {"shape_source", r.shape.source}};
+  if (r.eval) {
+    // A "step" is one test batch through all halt_max_steps ACT steps.
+    j["eval_examples_per_s"] = r.samples_per_s;
+    j["eval_ms_per_batch"] = r.ms_per_step;
+  }
+  if (r.profile) {
+    j["profile"] = profile_json(*r.profile);
+    // The MFU the step would reach if it were only its matmuls and attention.
+    const double gemm_seconds = r.profile->seconds[static_cast<size_t>(ProfileLine::kMatmuls)] +
+                                r.profile->seconds[static_cast<size_t>(ProfileLine::kAttention)];
+    j["profile"]["matmul_attention_mfu"] =
+        r.flops_per_step * static_cast<double>(r.steps) / gemm_seconds / r.peak_flops;
+  }
+  return j;
 }
 
 }  // namespace recur::trainer

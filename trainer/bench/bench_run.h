@@ -12,12 +12,19 @@
 //   communication   time inside the collectives (TimedCommunicator).
 // FLOPs are counted from the architecture (its descriptor, models/architecture.h); the peak is a large matmul
 // timed in this process in the forward dtype (peak_flops.h), summed over ranks.
+//
+// With `eval`, a timed step is the evaluation of one test batch instead: a fresh
+// carry, every one of halt_max_steps ACT steps without gradient, on the EMA weights
+// when the recipe keeps them (evaluate.h); samples/s are then examples evaluated per
+// second. With `profile`, the timed steps run under the step profiler.
 #pragma once
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 
+#include "trainer/bench/step_profile.h"
 #include "trainer/bench/synthetic_data.h"
 #include "trainer/config/config.h"
 #include "trainer/train/session.h"
@@ -30,6 +37,8 @@ struct BenchOptions {
   ShapeOverrides shape;
   int64_t peak_matrix_size = 2048;  // n of the n x n x n peak matmul
   double peak_seconds = 1.0;        // time spent measuring the peak
+  bool eval = false;                // time the evaluation loop instead of training steps
+  bool profile = false;             // break the timed steps down (step_profile.h)
 };
 
 struct BenchResult {
@@ -43,10 +52,12 @@ struct BenchResult {
   double peak_mem_mb = 0;     // rank 0's tensor memory peak since the model was built
   double allreduce_share = 0;  // share of step time inside collectives (rank 0)
   double data_wait_share = 0;  // share of step time making and handing over batches (rank 0)
+  std::optional<StepProfile> profile;  // with --profile
   // Context for the report.
   double step_mem_mb = 0;  // peak during the timed steps minus what was held before them
   int64_t global_batch_size = 0;
   int64_t steps = 0;
+  bool eval = false;
   int world_size = 1;
   int threads = 1;
   std::string device;

@@ -5,6 +5,8 @@
 
 #include <type_traits>
 
+#include "trainer/runtime/profile_scopes.h"
+
 namespace recur::trainer {
 
 TimedCommunicator::TimedCommunicator(std::unique_ptr<distributed::Communicator> inner, torch::Device device)
@@ -16,6 +18,7 @@ void TimedCommunicator::wait_for_device() const {
 
 template <typename F>
 auto TimedCommunicator::timed(F&& call) {
+  const ProfileScope profile(profile_scope::kAllReduce);
   wait_for_device();
   const auto start = Clock::now();
   auto add_elapsed = [&] {

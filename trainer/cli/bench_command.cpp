@@ -44,13 +44,25 @@ void run(const BenchArgs& args) {
     return;
   }
   const BenchResult r = run_bench(config, args.options, session);
-  if (session.is_rank0())
+  if (session.is_rank0() && r.eval)
+    spdlog::info("bench --eval: {:.2f} examples/s, {:.1f} ms per batch of {} ({} ACT steps), MFU {:.1f}%, "
+                 "peak memory {:.0f} MB",
+                 r.samples_per_s, r.ms_per_step, r.global_batch_size, config.arch.halt_max_steps, 100 * r.mfu,
+                 r.peak_mem_mb);
+  else if (session.is_rank0())
     spdlog::info("bench: {} samples/s, {:.1f} ms/step, {:.1f} GFLOP/s of {:.1f} peak ({}): MFU {:.1f}%, "
                  "peak memory {:.0f} MB, all-reduce {:.1f}%, data {:.1f}% (batch {}, {} rank(s) x {} thread(s), "
                  "shape from {})",
                  static_cast<int64_t>(r.samples_per_s), r.ms_per_step, r.achieved_flops / 1e9, r.peak_flops / 1e9,
                  r.forward_dtype, 100 * r.mfu, r.peak_mem_mb, 100 * r.allreduce_share, 100 * r.data_wait_share,
                  r.global_batch_size, r.world_size, r.threads, r.shape.source);
+  if (session.is_rank0() && r.profile) {
+    std::string lines;
+    for (size_t i = 0; i < kProfileLineKeys.size(); ++i)
+      lines += fmt::format("{}{} {:.1f}%", i ? ", " : "", kProfileLineKeys[i],
+                           100 * r.profile->share(static_cast<ProfileLine>(i)));
+    spdlog::info("profile: {}", lines);
+  }
   print_on_rank0(session, bench_result_json(r));
 }
 
@@ -72,6 +84,11 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--peak-size", o.peak_matrix_size, "n of the n x n x n matmul that measures the peak")
       ->capture_default_str();
   cmd->add_option("--peak-seconds", o.peak_seconds, "Seconds spent measuring the peak")->capture_default_str();
+  cmd->add_flag("--eval", o.eval,
+                "Time the evaluation loop instead (every ACT step, EMA weights): eval_examples_per_s");
+  cmd->add_flag("--profile", o.profile,
+                "Break the timed steps down: shares of matmuls, attention, element-wise, loss, optimizers, "
+                "allocation, data, all-reduce");
   cmd->add_flag("--loader", args->loader, "Measure the train loader on the recipe's data file instead");
   cmd->add_option("--loader-batches", args->loader_batches, "Batches the loader bench times")->capture_default_str();
   cmd->footer("Synthetic data shapes: from the recipe's data file when it exists, else the task's defaults\n"

@@ -3,6 +3,7 @@
 
 #include "common/error.h"
 #include "trainer/losses/stablemax.h"
+#include "trainer/runtime/profile_scopes.h"
 
 namespace recur::trainer {
 
@@ -14,6 +15,7 @@ LossType parse_loss_type(const std::string& name) {
 }
 
 ActLoss act_loss(const StepOutputs& out, const Carry& carry, LossType type) {
+  const ProfileScope profile(profile_scope::kLoss);
   const torch::Tensor& labels = carry.current_data.labels;
   ActLoss r;
   torch::Tensor loss_divisor, seq_is_correct;

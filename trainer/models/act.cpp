@@ -2,6 +2,7 @@
 #include "trainer/models/act.h"
 
 #include "common/error.h"
+#include "trainer/runtime/profile_scopes.h"
 
 namespace recur::trainer {
 namespace {
@@ -93,6 +94,7 @@ torch::Tensor ActModel::exploration_min_steps(int64_t batch_size, torch::Generat
 }
 
 ActStep ActModel::step(const Carry& carry, const Batch& batch, bool training, torch::Generator& exploration) {
+  const ProfileScope profile(profile_scope::kModel);
   // 1. Halted slots start over on their row of the new batch.
   const torch::Tensor& reset = carry.halted;
   const NamedTensors state = inner_->reset(reset, carry.state);

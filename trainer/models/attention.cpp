@@ -6,11 +6,14 @@
 #include <cmath>
 #include <tuple>
 
+#include "trainer/runtime/profile_scopes.h"
+
 namespace recur::trainer {
 namespace {
 
 // q, k, v: [B, H, S, hd] -> [B, H, S, hd].
 torch::Tensor dot_product_attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v) {
+  const ProfileScope profile(profile_scope::kAttention);
 #if TORCH_VERSION_MAJOR >= 2
   return at::scaled_dot_product_attention(q, k, v);
 #else

@@ -25,6 +25,7 @@ StepFlops step_flops(double whole_forward, double forward_grad, bool target_forw
   f.forward_grad = forward_grad;
   f.forward_no_grad = whole_forward - forward_grad + (target_forward ? whole_forward : 0.0);
   f.backward = 2 * forward_grad;
+  f.supervision_forward = whole_forward;
   return f;
 }
 

@@ -22,7 +22,13 @@ struct StepFlops {
   double forward_no_grad = 0;  // forwards whose activations are not kept (incl. HRM's target forward)
   double forward_grad = 0;     // the forward that backward goes through (last recursion + heads)
   double backward = 0;         // 2 x forward_grad
+  double supervision_forward = 0;  // one whole supervision step forward (every call, heads)
   double total() const { return forward_no_grad + forward_grad + backward; }
+  // Evaluating the same batch: every one of halt_max_steps supervision steps forward,
+  // without gradient, backward or Q-learning target.
+  double eval_batch(int64_t halt_max_steps) const {
+    return static_cast<double>(halt_max_steps) * supervision_forward;
+  }
 };
 
 // A step whose whole forward (every call, heads included) costs `whole_forward`, of

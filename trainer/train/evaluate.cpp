@@ -44,26 +44,30 @@ EmaWeightsScope::~EmaWeightsScope() {
   for (size_t i = 0; i < saved_.size(); ++i) params[i].second.detach().copy_(saved_[i]);
 }
 
+ActStep eval_batch_steps(ActModel& model, const Batch& batch) {
+  torch::NoGradGuard no_grad;
+  // Eval never explores; step() still takes a generator.
+  torch::Generator unused = at::make_generator<at::CPUGeneratorImpl>(0);
+  Carry carry = model.initial_carry(batch.inputs.size(0));
+  ActStep out;
+  for (int64_t i = 0; i < model.config().halt_max_steps; ++i) {
+    out = model.step(carry, batch, /*training=*/false, unused);
+    carry = out.carry;
+  }
+  return out;
+}
+
 EvalResult evaluate(TrainState& state, datasets::TestLoader& loader, LossType loss_type, ArcEvaluator* arc,
                     distributed::Communicator& comm) {
   EmaWeightsScope ema_weights(*state.model, state.ema.get());
   torch::NoGradGuard no_grad;
-  // Eval never explores; step() still takes a generator.
-  torch::Generator unused = at::make_generator<at::CPUGeneratorImpl>(0);
   const torch::Device device = state.model->inner().device();
-  const int64_t steps = state.model->config().halt_max_steps;
   const int32_t blank = static_cast<int32_t>(loader.metadata().blank_identifier_id);
   if (arc) arc->begin_eval();
   loader.reset();
   MetricSums sums;
   while (std::optional<datasets::Batch> b = loader.next()) {
-    const Batch batch = batch_to_device(*b, device);
-    Carry carry = state.model->initial_carry(b->rows);
-    ActStep out;
-    for (int64_t i = 0; i < steps; ++i) {
-      out = state.model->step(carry, batch, /*training=*/false, unused);
-      carry = out.carry;
-    }
+    const ActStep out = eval_batch_steps(*state.model, batch_to_device(*b, device));
     ActLoss loss = act_loss(out.outputs, out.carry, loss_type);
     loss.metrics["loss"] = loss.loss;
     accumulate_metrics(sums, loss.metrics);

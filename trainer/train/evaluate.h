@@ -27,6 +27,10 @@ struct EvalResult {
   std::optional<ArcResult> arc;   // rank 0 with an ARC evaluator
 };
 
+// One test batch from a fresh carry through exactly halt_max_steps supervision
+// steps, without gradient: the last step's outputs and carry.
+ActStep eval_batch_steps(ActModel& model, const Batch& batch);
+
 // Collective. `arc` may be null (Sudoku, Maze).
 EvalResult evaluate(TrainState& state, datasets::TestLoader& loader, LossType loss_type,
                     ArcEvaluator* arc, distributed::Communicator& comm);

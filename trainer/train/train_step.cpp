@@ -6,6 +6,7 @@
 #include "distributed/sparse_gather.h"
 #include "trainer/optim/lr_schedule.h"
 #include "trainer/optim/sign_sgd.h"
+#include "trainer/runtime/profile_scopes.h"
 
 namespace recur::trainer {
 namespace {
@@ -109,6 +110,7 @@ Metrics train_step(TrainState& s, const Batch& batch, const Config& config, Loss
   if (s.grads && config.grad_clip_norm > 0) clip_gradients(*s.grads, config.grad_clip_norm);
 
   // optimizers: sign-SGD on the puzzle rows every rank touched, then AdamATan2, then EMA.
+  const ProfileScope profile(profile_scope::kOptimizers);
   if (puzzle) {
     const distributed::GatheredRows rows_all =
         distributed::all_gather_rows(comm, torch::cat(puzzle_ids), torch::cat(puzzle_grads));
