@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The quick run, from a fresh Debian 12 machine: installs the packages, builds
-# recur, generates the embedded Sudoku dataset (45 blanks, no download), trains
-# the small TRM of recipes/quick-sudoku.yaml for its wall-clock budget and
-# prints the held-out exact accuracy.
+# recur (the binary alone, not the tests), generates the embedded Sudoku
+# dataset (45 blanks, no download), trains the small TRM of
+# recipes/quick-sudoku.yaml for its wall-clock budget, prints the held-out
+# exact accuracy, draws one held-out puzzle with the model's answer, and
+# writes the run's HTML report (recur report).
 #
 # Extra arguments are config overrides for `recur train`, e.g.
 #   scripts/quickstart.sh max_train_minutes=5
@@ -12,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
-scripts/build.sh
+scripts/build.sh --target recur
 
 data=data/quick-sudoku.h5
 if [[ ! -f $data ]]; then
@@ -30,3 +32,6 @@ run_dir=$(jq -r '.run_dir' <<<"$result")
 printf '\nheld-out exact accuracy: %.1f%% (%s puzzles never seen in training)\n' \
   "$(jq -n "$accuracy * 100")" 1000
 echo "run folder: $run_dir (metrics.jsonl, checkpoints/, log.txt)"
+echo
+# One held-out puzzle of the last evaluation, then the report's path.
+build/recur report "$run_dir" --print-sample

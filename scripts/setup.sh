@@ -29,6 +29,8 @@ RECUR_PACKAGES=(
   libgtest-dev
   # scripts/collect_sweep reads the runs' metrics.jsonl (and the Slurm test checks them).
   jq
+  # The report test renders recur's HTML report in headless Chromium (tests/report/).
+  chromium
 )
 
 missing=()

@@ -25,19 +25,23 @@ inline std::string read_whole_file(const std::filesystem::path& path) {
   return text.str();
 }
 
-// Runs `env <env> recur <args>` through the shell; `args` and `env` are shell
-// words, quoted by the caller where needed.
-inline ProcessResult run_recur(const std::string& args, const std::string& env = "") {
+// Runs `command` through the shell, capturing what it printed.
+inline ProcessResult run_shell(const std::string& command) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("recur_cli_" + std::to_string(getpid()) + "_" + std::to_string(std::rand()));
   std::filesystem::create_directories(dir);
-  const std::string command = "env " + env + " " + RECUR_BINARY + " " + args + " >" +
-                              (dir / "out").string() + " 2>" + (dir / "err").string();
-  const int status = std::system(command.c_str());
+  const std::string line = command + " >" + (dir / "out").string() + " 2>" + (dir / "err").string();
+  const int status = std::system(line.c_str());
   ProcessResult result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_whole_file(dir / "out"),
                        read_whole_file(dir / "err")};
   std::filesystem::remove_all(dir);
   return result;
+}
+
+// Runs `env <env> recur <args>` through the shell; `args` and `env` are shell
+// words, quoted by the caller where needed.
+inline ProcessResult run_recur(const std::string& args, const std::string& env = "") {
+  return run_shell("env " + env + " " + RECUR_BINARY + " " + args);
 }
 
 }  // namespace recur::testing

@@ -31,6 +31,7 @@
 #include "trainer/cli/eval_command.h"
 #include "trainer/cli/export_command.h"
 #include "trainer/cli/inspect_command.h"
+#include "trainer/cli/report_command.h"
 #include "trainer/cli/train_command.h"
 #include "trainer/cli/verify_golden_command.h"
 #include "trainer/cli/version.h"
@@ -69,6 +70,7 @@ int main(int argc, char** argv) {
   recur::trainer::add_export_command(app);
   recur::trainer::add_verify_golden_command(app);
   recur::trainer::add_bench_command(app);
+  recur::trainer::add_report_command(app);
 
   try {
     // Logs go to stderr: stdout carries results (--print-config YAML, eval JSON).

@@ -94,6 +94,7 @@ struct Config {
   double grad_clip_norm = 0;     // 0 = off (the reference does not clip)
   int64_t grad_accum_steps = 1;  // micro-batches per optimizer step (keeps global batch)
   int64_t log_interval = 10;            // steps between metrics.jsonl rows
+  bool log_tensorboard = false;         // also write the rows as TensorBoard events in RUN/tensorboard/
   int64_t checkpoint_interval = 1000;   // steps between resume checkpoints; 0 = eval only
   int64_t keep_checkpoints = 3;         // last K resume checkpoints kept
   bool keep_eval_checkpoints = true;    // eval checkpoints are never pruned

@@ -147,6 +147,8 @@ const Schema<Config>& config_schema() {
            at_least(0)},
           {RECUR_FIELD(Config, grad_accum_steps), "micro-batches per optimizer step", at_least(1)},
           {RECUR_FIELD(Config, log_interval), "steps between metrics.jsonl rows", at_least(1)},
+          {RECUR_FIELD(Config, log_tensorboard),
+           "also write the metrics.jsonl scalars as TensorBoard events in RUN/tensorboard/"},
           {RECUR_FIELD(Config, checkpoint_interval), "steps between resume checkpoints; 0 = none",
            at_least(0)},
           {RECUR_FIELD(Config, keep_checkpoints), "resume checkpoints kept", at_least(1)},

@@ -23,8 +23,10 @@
 #include "trainer/train/metrics_log.h"
 #include "trainer/train/progress.h"
 #include "trainer/train/run_dir.h"
+#include "trainer/train/run_record.h"
 #include "trainer/train/session.h"
 #include "trainer/train/stop_signals.h"
+#include "trainer/train/tensorboard_log.h"
 #include "trainer/train/train_step.h"
 
 namespace recur::trainer {
@@ -63,12 +65,15 @@ const EvaluatorConfig& arc_evaluator_config(const Config& c) {
 class Run {
  public:
   Run(Config config, const TrainOptions& options, Session& session);
+  // Trains to the end or a stop; records how the process ended in run.json.
   int train();
 
  private:
+  int train_iterations();
   void resume_or_initialise();
   void train_one(const datasets::Batch& batch);
   void log_train(const Metrics& m, double lr);
+  void write_row(const nlohmann::json& row);
   void evaluate_and_log();
   void save(bool eval);
   bool step_budget_spent(int64_t first_step) const;
@@ -86,7 +91,12 @@ class Run {
   std::unique_ptr<datasets::TestLoader> test_loader_;
   std::unique_ptr<ArcEvaluator> arc_;
   std::unique_ptr<MetricsLog> log_;
+  std::unique_ptr<TensorBoardLog> tensorboard_;
   std::unique_ptr<Progress> progress_;
+  std::unique_ptr<RunRecord> record_;
+  // Why training ended before the run's last step ("" when it did not).
+  std::string stop_reason_;
+  bool out_of_time_ = false;
   int64_t total_steps_ = 0;
   int64_t total_iterations_ = 0;
   int64_t last_saved_step_ = -1;
@@ -139,7 +149,12 @@ Run::Run(Config config, const TrainOptions& options, Session& session)
 
   if (session_.is_rank0()) {
     log_ = std::make_unique<MetricsLog>(config_.run_dir + "/metrics.jsonl", state_.step);
+    if (config_.log_tensorboard)
+      tensorboard_ = std::make_unique<TensorBoardLog>(config_.run_dir + "/tensorboard", state_.step);
     progress_ = std::make_unique<Progress>(total_steps_, state_.step, 60.0 * config_.max_train_minutes);
+    record_ = std::make_unique<RunRecord>(
+        config_.run_dir, ProcessFacts{options.recipe_path, session_.world_size(), session_.device.str(),
+                                      session_.threads, state_.step});
   }
   install_stop_signal_handlers();
 }
@@ -214,9 +229,15 @@ void Run::log_train(const Metrics& m, double lr) {
   row["ms_per_step"] = 1000.0 * per_step;
   row["samples_per_s"] = config_.global_batch_size / std::max(per_step, 1e-9);
   row["peak_mem_mb"] = memory_stats(session_.device).peak_bytes / (1024.0 * 1024.0);
-  log_->write(row);
+  write_row(row);
   interval_steps_ = 0;
   interval_seconds_ = 0;
+}
+
+// Rank 0: one row to metrics.jsonl and, with log_tensorboard, to the event file.
+void Run::write_row(const nlohmann::json& row) {
+  log_->write(row);
+  if (tensorboard_) tensorboard_->write(row);
 }
 
 void Run::evaluate_and_log() {
@@ -232,7 +253,7 @@ void Run::evaluate_and_log() {
       summary += " " + key + " " + std::to_string(value);
   }
   row["eval_seconds"] = std::chrono::duration<double>(Clock::now() - start).count();
-  log_->write(row);
+  write_row(row);
   progress_->message(summary);
   if (r.arc) {
     const std::string dir = config_.run_dir + "/eval/step_" + std::to_string(state_.step);
@@ -277,11 +298,10 @@ void Run::print_final_row(bool finished) const {
   std::cout << row.dump() << std::endl;
 }
 
-int Run::train() {
+int Run::train_iterations() {
   distributed::Communicator& comm = *session_.comm;
   const int64_t first_step = state_.step;
-  bool out_of_time = false;
-  while (train_loader_->cursor().iteration < total_iterations_ && !out_of_time) {
+  while (train_loader_->cursor().iteration < total_iterations_ && !out_of_time_) {
     while (std::optional<datasets::Batch> batch = train_loader_->next()) {
       if (state_.step >= total_steps_) continue;  // the reference skips batches past the total
       train_one(*batch);
@@ -289,6 +309,7 @@ int Run::train() {
       if (comm.agree_any(stop_signal_received() != 0, "stop_signal")) {
         if (progress_) progress_->message("stop signal received: writing a checkpoint, then exiting 75");
         save(/*eval=*/false);
+        stop_reason_ = "stop signal (SIGUSR1/SIGTERM)";
         return kExitRequeue;
       }
       if (step_budget_spent(first_step)) {
@@ -296,19 +317,20 @@ int Run::train() {
         save(/*eval=*/false);
         if (progress_) progress_->finish();
         print_final_row(/*finished=*/false);
+        stop_reason_ = "stop_after_steps";
         return 0;
       }
       const bool over_budget =
           config_.max_train_minutes > 0 && state_.train_seconds >= 60.0 * config_.max_train_minutes;
       if (comm.agree_any(over_budget, "time_budget")) {
-        out_of_time = true;
+        out_of_time_ = true;
         if (progress_) progress_->message("max_train_minutes reached at step " + std::to_string(state_.step));
         break;
       }
       if (config_.checkpoint_interval > 0 && state_.step % config_.checkpoint_interval == 0) save(false);
     }
     const int64_t done = train_loader_->cursor().iteration;
-    const bool last = out_of_time || done >= total_iterations_;
+    const bool last = out_of_time_ || done >= total_iterations_;
     if (done > config_.min_eval_interval || last) {
       evaluate_and_log();
       if (config_.checkpoint_every_eval || last) save(/*eval=*/true);
@@ -317,6 +339,24 @@ int Run::train() {
   if (progress_) progress_->finish();
   print_final_row(/*finished=*/true);
   return 0;
+}
+
+int Run::train() {
+  try {
+    const int status = train_iterations();
+    if (record_) {
+      if (!stop_reason_.empty()) record_->end("stopped", status, state_.step, stop_reason_);
+      else record_->end("finished", status, state_.step, out_of_time_ ? "max_train_minutes reached" : "");
+    }
+    return status;
+  } catch (const std::exception& e) {
+    if (record_) {
+      const c10::Error* torch_error = dynamic_cast<const c10::Error*>(&e);
+      record_->end("failed", dynamic_cast<const InputError*>(&e) ? 2 : 1, state_.step,
+                   torch_error ? torch_error->what_without_backtrace() : e.what());
+    }
+    throw;
+  }
 }
 
 }  // namespace
