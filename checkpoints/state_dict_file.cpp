@@ -71,7 +71,12 @@ bool looks_like_torch_file(const std::string& path) { return file_head(path, 4) 
 // zip layout.
 void export_state_dict(const std::string& path, const NamedTensors& named) {
   c10::Dict<std::string, at::Tensor> dict;
-  for (const auto& [name, tensor] : named) dict.insert(name, tensor.detach().to(torch::kCPU).contiguous());
+  for (const auto& [name, tensor] : named) {
+    torch::Tensor t = tensor.detach().to(torch::kCPU).contiguous();
+    // A slice of a larger storage (the flat parameter buffers) is written alone, as torch.save of a clone.
+    if (t.storage_offset() != 0 || t.storage().nbytes() != t.nbytes()) t = t.clone();
+    dict.insert(name, t);
+  }
   std::vector<char> pickle;
   torch::jit::Pickler pickler([&](const char* data, size_t n) { pickle.insert(pickle.end(), data, data + n); },
                               nullptr, nullptr, nullptr, nullptr, /*tag_aggregates=*/false);

@@ -1,13 +1,15 @@
-// Optimizers: sparse sign-SGD with lazy decay, AdamATan2 (first step, state round trip),
-// EMA, and the warm-up + cosine schedule.
+// Optimizers: sparse sign-SGD with lazy decay, the flat parameter buffers, AdamATan2 (first
+// step, one update per flat buffer, state round trip), EMA, and the warm-up + cosine schedule.
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "common/error.h"
 #include "common/libtorch.h"
+#include "distributed/flat_gradients.h"
 #include "trainer/optim/adam_atan2.h"
 #include "trainer/optim/ema.h"
+#include "trainer/optim/flat_buffers.h"
 #include "trainer/optim/lr_schedule.h"
 #include "trainer/optim/sign_sgd.h"
 
@@ -40,42 +42,97 @@ TEST(AdamATan2, FirstStepIsABoundedSignStepWithDecoupledDecay) {
   EXPECT_NEAR(p[2].item<double>(), decayed, 1e-15);  // atan2(0, 0) = 0: only the decay
 }
 
+// Two parameters of one model (one flat buffer), their gradients in a FlatGradients,
+// as the trainer holds them. Sizes are multiples of 16 so that ATen's vectorised
+// loops cover every element whether they run per tensor or over the buffer.
+struct FlatTestModel {
+  torch::Tensor w = torch::arange(32, torch::kFloat32).reshape({4, 8}).div(10).requires_grad_(true);
+  torch::Tensor b = torch::linspace(-1, 1, 16).requires_grad_(true);
+  NamedTensors named() const { return {{"w", w}, {"b", b}}; }
+  FlatBuffers params = FlatBuffers::adopt(named());
+  distributed::FlatGradients grads{{w, b}};
+  void set_grads(double scale) {
+    torch::NoGradGuard no_grad;
+    w.grad().copy_(torch::sin(torch::arange(32, torch::kFloat32)).reshape({4, 8}) * scale);
+    b.grad().copy_(torch::cos(torch::arange(16, torch::kFloat32)) * scale);
+  }
+};
+
+TEST(FlatBuffers, ParametersKeepTheirValuesInOneBufferWithSlicesAndStateOfTheSameLayout) {
+  FlatTestModel m;
+  ASSERT_EQ(m.params.buffers().size(), 1u);
+  const torch::Tensor& buffer = m.params.buffers()[0];
+  EXPECT_TRUE(torch::equal(buffer, torch::cat({torch::arange(32, torch::kFloat32).div(10), torch::linspace(-1, 1, 16)})));
+  EXPECT_EQ(m.w.data_ptr(), buffer.data_ptr());
+  EXPECT_EQ(m.b.data_ptr<float>(), buffer.data_ptr<float>() + 32);
+  EXPECT_TRUE(m.w.requires_grad());
+  const FlatBuffers state = m.params.zeros_like("exp_avg/");
+  ASSERT_EQ(state.slices().size(), 2u);
+  EXPECT_EQ(state.slices()[1].first, "exp_avg/b");
+  EXPECT_EQ(state.slices()[0].second.sizes(), m.w.sizes());
+  EXPECT_EQ(state.slices()[1].second.data_ptr<float>(), state.buffers()[0].data_ptr<float>() + 32);
+  m.params.check_gradient_layout(m.grads.buffers());
+  m.b.mutable_grad() = torch::zeros({16});  // no longer the flat buffer's slice
+  EXPECT_THROW(m.params.check_gradient_layout(m.grads.buffers()), std::logic_error);
+}
+
+TEST(AdamATan2, OneUpdatePerFlatBufferEqualsTheUpdateOfEachTensor) {
+  FlatTestModel m;
+  AdamATan2 adam(m.params, m.grads.buffers(), {});
+  torch::Tensor w = m.w.detach().clone(), b = m.b.detach().clone();
+  torch::Tensor mw = torch::zeros_like(w), vw = torch::zeros_like(w), mb = torch::zeros_like(b), vb = torch::zeros_like(b);
+  for (int t = 1; t <= 3; ++t) {
+    m.set_grads(t);
+    adam.step(1e-2);
+    adam_atan2_update(w, m.w.grad(), mw, vw, 1e-2, t, {});
+    adam_atan2_update(b, m.b.grad(), mb, vb, 1e-2, t, {});
+  }
+  EXPECT_TRUE(torch::equal(m.w, w));
+  EXPECT_TRUE(torch::equal(m.b, b));
+  EXPECT_TRUE(torch::equal(find_named(adam.state(), "exp_avg_sq/b"), vb));
+  m.w.mutable_grad() = torch::zeros_like(w);  // what zero_grad(set_to_none) would break
+  EXPECT_THROW(adam.step(1e-2), std::logic_error);
+}
+
 TEST(AdamATan2, RestoredStateContinuesBitIdentically) {
-  auto make_param = [] { return torch::arange(6, torch::kFloat32).reshape({2, 3}).requires_grad_(true); };
-  const torch::Tensor grad = torch::tensor({{0.1f, -0.2f, 0.3f}, {0.0f, 1.0f, -1.0f}});
-  torch::Tensor a = make_param(), b = make_param();
-  AdamATan2 opt_a({{"w", a}}, {}), opt_b({{"w", b}}, {});
+  FlatTestModel a, b;
+  AdamATan2 opt_a(a.params, a.grads.buffers(), {}), opt_b(b.params, b.grads.buffers(), {});
   for (int i = 0; i < 2; ++i) {
-    a.mutable_grad() = grad * (i + 1);
+    a.set_grads(i + 1);
     opt_a.step(1e-2);
   }
   {
     torch::NoGradGuard no_grad;
-    b.copy_(a);
+    b.params.buffers()[0].copy_(a.params.buffers()[0]);
   }
   opt_b.load_state(opt_a.state(), "optim.h5");
   EXPECT_EQ(opt_b.steps_taken(), 2);
-  a.mutable_grad() = grad;
-  b.mutable_grad() = grad;
+  a.set_grads(1);
+  b.set_grads(1);
   opt_a.step(1e-2);
   opt_b.step(1e-2);
-  EXPECT_TRUE(torch::equal(a, b));
-  opt_a.zero_grad();
-  EXPECT_FALSE(a.grad().defined());
+  EXPECT_TRUE(torch::equal(a.w, b.w));
+  EXPECT_TRUE(torch::equal(a.b, b.b));
   NamedTensors bad = opt_a.state();
-  bad[1].second = torch::zeros({3});
+  bad[1].second = torch::zeros({3});  // exp_avg/w of the wrong shape
   EXPECT_THROW(opt_b.load_state(bad, "optim.h5"), InputError);
 }
 
 TEST(Ema, ShadowIsTheExponentialAverageOfTheParameters) {
-  torch::Tensor p = torch::zeros({2});
-  Ema ema({{"p", p}}, 0.75);
-  p.fill_(4.0);
-  ema.update({{"p", p}});
+  torch::Tensor p = torch::zeros({2}), q = torch::ones({3});
+  const FlatBuffers params = FlatBuffers::adopt({{"p", p}, {"q", q}});
+  Ema ema(params, 0.75);
+  {
+    torch::NoGradGuard no_grad;
+    p.fill_(4.0);
+  }
+  ema.update();
   EXPECT_TRUE(torch::allclose(ema.shadow()[0].second, torch::full({2}, 1.0)));
-  ema.update({{"p", p}});
+  EXPECT_TRUE(torch::equal(ema.shadow()[1].second, torch::ones({3})));
+  ema.update();
   EXPECT_TRUE(torch::allclose(ema.shadow()[0].second, torch::full({2}, 1.75)));
-  EXPECT_THROW(ema.load_state({{"q", p}}, "ema.h5"), InputError);
+  EXPECT_EQ(ema.shadow()[1].first, "q");
+  EXPECT_THROW(ema.load_state({{"r", p}}, "ema.h5"), InputError);
 }
 
 TEST(LrSchedule, LinearWarmupFromStepOneThenCosineToTheMinimumRatio) {

@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "common/error.h"
+#include "distributed/flat_gradients.h"
 #include "trainer/golden/model_fixture.h"
 #include "trainer/optim/adam_atan2.h"
 #include "trainer/optim/ema.h"
@@ -56,10 +57,15 @@ void check_optimizer_replay(ModelUnderTest& m, std::vector<Check>& checks) {
     params.emplace_back(name, find_named(weights, name).clone().requires_grad_(true));
   torch::Tensor table = find_named(weights, kPuzzleTable);
   if (table.defined()) table = table.clone();
-  AdamATan2 adam(params, s.adam);
+  // Flat buffers, as the trainer holds them (train_state.cpp).
+  const FlatBuffers flat = FlatBuffers::adopt(params);
+  std::vector<torch::Tensor> param_list;
+  for (const auto& [name, p] : params) param_list.push_back(p);
+  distributed::FlatGradients grads(param_list);
+  AdamATan2 adam(flat, grads.buffers(), s.adam);
   const int64_t n = m.config.n_steps;
   std::optional<Ema> ema;
-  if (f.has(train_step(n) + "/ema_shadow_after")) ema.emplace(params, s.ema_rate);  // TRM runs use EMA
+  if (f.has(train_step(n) + "/ema_shadow_after")) ema.emplace(flat, s.ema_rate);  // TRM runs use EMA
 
   for (int64_t k = 1; k <= n; ++k) {
     const std::string g = train_step(k);
@@ -69,13 +75,13 @@ void check_optimizer_replay(ModelUnderTest& m, std::vector<Check>& checks) {
       checks.push_back(compare_absolute("replay/" + g + "/puzzle_emb_weights_after", table,
                                         f.tensor(g + "/puzzle_emb_weights_after"), kReplayParamTol));
     }
-    for (auto& [name, p] : params) p.mutable_grad() = f.tensor(g + "/grads/" + name);
+    for (auto& [name, p] : params) p.grad().copy_(f.tensor(g + "/grads/" + name));
     adam.step(s.lr);
-    adam.zero_grad();
+    grads.zero();
     for (const auto& [name, p] : params)
       checks.push_back(compare_absolute("replay/" + g + "/params_after/" + name, p,
                                         f.tensor(g + "/params_after/" + name), kReplayParamTol));
-    if (ema) ema->update(params);
+    if (ema) ema->update();
   }
 
   const std::string last = train_step(n);
@@ -99,13 +105,17 @@ void check_end_to_end(ModelUnderTest& m, std::vector<Check>& checks) {
   const TrainSettings s = read_train_settings(f);
   ActModel& model = *m.model;
   model.load_named_tensors(f.tensors_under("weights"), f.path() + ": weights");
-  AdamATan2 adam(model.named_parameters(), s.adam);
+  const FlatBuffers flat = FlatBuffers::adopt(model.named_parameters());
+  std::vector<torch::Tensor> param_list;
+  for (const auto& [name, p] : model.named_parameters()) param_list.push_back(p);
+  distributed::FlatGradients grads(param_list);
+  AdamATan2 adam(flat, grads.buffers(), s.adam);
   const int64_t batch = m.config.batch_size;
   const int64_t steps = std::min(m.tol.end_to_end_steps, m.config.n_steps);
   Carry carry = model.initial_carry(batch);
   for (int64_t k = 1; k <= steps; ++k) {
     const std::string g = train_step(k);
-    adam.zero_grad();
+    grads.zero();
     const ActStep st = model.step(carry, read_batch(f, g + "/batch"), /*training=*/true, m.exploration);
     const ActLoss l = act_loss(st.outputs, st.carry, m.loss_type);
     (l.loss / static_cast<double>(batch)).backward();
@@ -126,7 +136,7 @@ void check_end_to_end(ModelUnderTest& m, std::vector<Check>& checks) {
                                              flat_concat(ours), flat_concat(ref), kEndToEndParamTol,
                                              m.tol.end_to_end_fraction));
   }
-  adam.zero_grad();
+  grads.zero();
 }
 
 }  // namespace recur::trainer

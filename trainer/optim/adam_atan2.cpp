@@ -2,7 +2,6 @@
 #include "trainer/optim/adam_atan2.h"
 
 #include <cmath>
-#include <stdexcept>
 
 #include "common/error.h"
 
@@ -20,41 +19,40 @@ void adam_atan2_update(torch::Tensor& param, const torch::Tensor& grad, torch::T
   param.add_(torch::atan2(exp_avg, denom), -step_size);
 }
 
-AdamATan2::AdamATan2(NamedTensors params, const AdamATan2Options& options)
-    : params_(std::move(params)), options_(options) {
-  for (const auto& [name, p] : params_) {
-    exp_avg_.emplace_back("exp_avg/" + name, torch::zeros_like(p, torch::MemoryFormat::Contiguous));
-    exp_avg_sq_.emplace_back("exp_avg_sq/" + name, torch::zeros_like(p, torch::MemoryFormat::Contiguous));
-  }
+AdamATan2::AdamATan2(const FlatBuffers& params, std::vector<torch::Tensor> grad_buffers,
+                     const AdamATan2Options& options)
+    : params_(params),
+      grads_(std::move(grad_buffers)),
+      exp_avg_(params.zeros_like("exp_avg/")),
+      exp_avg_sq_(params.zeros_like("exp_avg_sq/")),
+      options_(options) {
+  params_.check_gradient_layout(grads_);
 }
 
 void AdamATan2::step(double lr) {
+  // A .grad replaced since construction would be skipped silently: the shared step count
+  // relies on every parameter getting its gradient every step.
+  params_.check_gradient_layout(grads_);
   ++step_;
-  for (size_t i = 0; i < params_.size(); ++i) {
-    torch::Tensor& p = params_[i].second;
-    const torch::Tensor& g = p.grad();
-    // Every parameter of TRM/HRM gets a gradient every step; the one shared step count relies on it.
-    if (!g.defined()) throw std::logic_error("AdamATan2: parameter " + params_[i].first + " has no gradient");
-    adam_atan2_update(p, g, exp_avg_[i].second, exp_avg_sq_[i].second, lr, step_, options_);
+  for (size_t b = 0; b < grads_.size(); ++b) {
+    torch::Tensor param = params_.buffers()[b], exp_avg = exp_avg_.buffers()[b],
+                  exp_avg_sq = exp_avg_sq_.buffers()[b];
+    adam_atan2_update(param, grads_[b], exp_avg, exp_avg_sq, lr, step_, options_);
   }
-}
-
-void AdamATan2::zero_grad() {
-  for (auto& [name, p] : params_) p.mutable_grad() = torch::Tensor();
 }
 
 NamedTensors AdamATan2::state() const {
   NamedTensors out{{"step", torch::tensor(step_, torch::kInt64)}};
-  out.insert(out.end(), exp_avg_.begin(), exp_avg_.end());
-  out.insert(out.end(), exp_avg_sq_.begin(), exp_avg_sq_.end());
+  out.insert(out.end(), exp_avg_.slices().begin(), exp_avg_.slices().end());
+  out.insert(out.end(), exp_avg_sq_.slices().begin(), exp_avg_sq_.slices().end());
   return out;
 }
 
 void AdamATan2::load_state(const NamedTensors& state, const std::string& where) {
   const torch::Tensor step = find_named(state, "step");
   if (!step.defined() || step.numel() != 1) throw InputError(where, "optimizer state has no scalar 'step'");
-  NamedTensors moments = exp_avg_;
-  moments.insert(moments.end(), exp_avg_sq_.begin(), exp_avg_sq_.end());
+  NamedTensors moments = exp_avg_.slices();
+  moments.insert(moments.end(), exp_avg_sq_.slices().begin(), exp_avg_sq_.slices().end());
   NamedTensors source;
   for (const auto& entry : state)
     if (entry.first != "step") source.push_back(entry);

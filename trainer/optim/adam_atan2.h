@@ -9,13 +9,18 @@
 // Same op order as the package's reference implementation (adam_atan2_test.py), so
 // float32 results match it to the last bit or two. Covers every parameter, with no
 // exclusions (the models have no norm weights; biases and embeddings are decayed too).
-// State (exp_avg, exp_avg_sq, step) is held in plain tensors the trainer saves by name.
+// The update is elementwise, so it runs once per flat buffer (flat_buffers.h) of
+// parameters, gradients and moments: a handful of ATen ops over all the weights,
+// on any device, instead of a handful per tensor. The moments' per-parameter slices
+// are what the trainer saves by name.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/libtorch.h"
 #include "trainer/models/named_tensors.h"
+#include "trainer/optim/flat_buffers.h"
 
 namespace recur::trainer {
 
@@ -25,18 +30,18 @@ struct AdamATan2Options {
   double weight_decay = 0.1;
 };
 
-// One update of one tensor at step t (>= 1), in place, in the tensor's own dtype.
+// One update of one tensor (or flat buffer) at step t (>= 1), in place, in its own dtype.
 void adam_atan2_update(torch::Tensor& param, const torch::Tensor& grad, torch::Tensor& exp_avg,
                        torch::Tensor& exp_avg_sq, double lr, int64_t t, const AdamATan2Options& opt);
 
 class AdamATan2 {
  public:
-  AdamATan2(NamedTensors params, const AdamATan2Options& options);
+  // `params`: the parameters' flat buffers; `grad_buffers`: their gradients', of the same
+  // layout (distributed::FlatGradients of the same parameters in the same order).
+  AdamATan2(const FlatBuffers& params, std::vector<torch::Tensor> grad_buffers, const AdamATan2Options& options);
 
-  // One step on every parameter from its .grad() (every parameter must have one).
+  // One step on every parameter from the gradient buffers (zeroing them is the caller's).
   void step(double lr);
-  // Sets every parameter's gradient to undefined (the reference's zero_grad(set_to_none)).
-  void zero_grad();
 
   int64_t steps_taken() const { return step_; }
   // "step" (int64 scalar), "exp_avg/<param name>", "exp_avg_sq/<param name>".
@@ -45,9 +50,10 @@ class AdamATan2 {
   void load_state(const NamedTensors& state, const std::string& where);
 
  private:
-  NamedTensors params_;
-  NamedTensors exp_avg_;
-  NamedTensors exp_avg_sq_;
+  FlatBuffers params_;
+  std::vector<torch::Tensor> grads_;
+  FlatBuffers exp_avg_;
+  FlatBuffers exp_avg_sq_;
   AdamATan2Options options_;
   int64_t step_ = 0;
 };

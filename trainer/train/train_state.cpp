@@ -53,12 +53,14 @@ TrainState make_train_state(const Config& config, const ModelShape& shape, torch
 }
 
 void attach_optimizers(TrainState& s, const Config& config) {
+  // The weights, their gradients and the optimizers' state in flat buffers of one layout.
+  const FlatBuffers params = FlatBuffers::adopt(trainable(*s.model));
   if (!config.freeze_weights) {
-    s.adam = std::make_unique<AdamATan2>(trainable(*s.model),
-                                         AdamATan2Options{config.beta1, config.beta2, config.weight_decay});
     s.grads = std::make_unique<distributed::FlatGradients>(tensors_of(trainable(*s.model)));
+    s.adam = std::make_unique<AdamATan2>(params, s.grads->buffers(),
+                                         AdamATan2Options{config.beta1, config.beta2, config.weight_decay});
   }
-  if (config.ema) s.ema = std::make_unique<Ema>(trainable(*s.model), config.ema_rate);
+  if (config.ema) s.ema = std::make_unique<Ema>(params, config.ema_rate);
 }
 
 NamedTensors model_tensors(const ActModel& model) {

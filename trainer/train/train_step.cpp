@@ -118,7 +118,7 @@ Metrics train_step(TrainState& s, const Batch& batch, const Config& config, Loss
     sign_sgd_step(table, rows_all.ids, rows_all.grads, rates.puzzle_emb_lr, config.puzzle_emb_weight_decay);
   }
   if (s.adam) s.adam->step(rates.lr);
-  if (s.ema) s.ema->update(s.model->named_parameters());
+  if (s.ema) s.ema->update();
   if (s.grads) s.grads->zero();
   return normalize_train_metrics(totals, config.global_batch_size);
 }
