@@ -25,11 +25,11 @@ torch::Tensor ReasoningBlock::forward(const torch::Tensor& u, const RotaryEmbedd
     // [B, D, S], so the norm below runs over S. Both transposes are materialised: a linear
     // on a transposed view falls back to a batched GEMM several times slower than one GEMM.
     const torch::Tensor t = u.transpose(1, 2).contiguous();
-    h = rms_norm(t + mlp_t_->forward(t), eps_).transpose(1, 2).contiguous();
+    h = add_rms_norm(t, mlp_t_->forward(t), eps_).transpose(1, 2).contiguous();
   } else {
-    h = rms_norm(u + self_attn_->forward(u, rope), eps_);
+    h = add_rms_norm(u, self_attn_->forward(u, rope), eps_);
   }
-  return rms_norm(h + mlp_.forward(h), eps_);
+  return add_rms_norm(h, mlp_.forward(h), eps_);
 }
 
 ReasoningModule::ReasoningModule(TensorRegistry& reg, const std::string& name, int64_t num_layers,
