@@ -66,5 +66,15 @@ set(RECUR_TORCH_HAS_CUDA OFF)
 if(C10_CUDA_LIBRARY)
   set(RECUR_TORCH_HAS_CUDA ON)
   add_compile_definitions(RECUR_TORCH_CUDA=1 RECUR_CUDA_VERSION="${CUDA_VERSION}")
+  # ATen's CUDA headers (events, graphs: trainer/train/step_graph.cpp) include the CUDA
+  # libraries' headers (cusparse.h, cublas_v2.h, cusolverDn.h), which pip's wheels keep
+  # beside the toolkit (nvidia/cu13/include: scripts/build.sh puts it on CMAKE_INCLUDE_PATH).
+  find_path(RECUR_CUDA_LIBRARIES_INCLUDE_DIR cusparse.h HINTS $ENV{CUDA_HOME} /usr/local/cuda PATH_SUFFIXES include)
+  if(NOT RECUR_CUDA_LIBRARIES_INCLUDE_DIR)
+    message(FATAL_ERROR "recur: LibTorch ${RECUR_TORCH_VERSION} has CUDA, but cusparse.h (the CUDA libraries' "
+                        "headers) was not found: install them (pip's nvidia-* wheels, or the CUDA toolkit) and "
+                        "add their include folder to CMAKE_INCLUDE_PATH")
+  endif()
+  include_directories(SYSTEM "${RECUR_CUDA_LIBRARIES_INCLUDE_DIR}")
 endif()
 message(STATUS "recur: LibTorch ${RECUR_TORCH_VERSION} (CUDA ${RECUR_TORCH_HAS_CUDA}) at ${Torch_DIR}")

@@ -1,13 +1,17 @@
 // MPI start-up and shutdown (see mpi_runtime.h).
 #include "distributed/mpi_runtime.h"
 
+#ifdef RECUR_HAVE_MPI
 #include <mpi.h>
+#endif
 
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
 
 namespace recur::distributed {
+
+#ifdef RECUR_HAVE_MPI
 
 MpiRuntime::MpiRuntime(const RankInfo& info, MpiStart start) : info_(info) {
   if (info.world_size == 1 && start == MpiStart::kIfSeveralRanks) return;
@@ -46,5 +50,20 @@ void MpiRuntime::abort_job(int exit_code) const {
   if (active_) MPI_Abort(MPI_COMM_WORLD, exit_code);
   std::_Exit(exit_code);
 }
+
+#else  // built without MPI: one rank only
+
+MpiRuntime::MpiRuntime(const RankInfo& info, MpiStart start) : info_(info) {
+  if (info.world_size == 1 && start == MpiStart::kIfSeveralRanks) return;
+  throw std::runtime_error("this recur is built without MPI (RECUR_WITH_MPI), so it runs one rank, but the launcher (" +
+                           info.launcher + ") started " + std::to_string(info.world_size) +
+                           ": rebuild with MPI for jobs of several ranks");
+}
+
+MpiRuntime::~MpiRuntime() = default;
+
+void MpiRuntime::abort_job(int exit_code) const { std::_Exit(exit_code); }
+
+#endif
 
 }  // namespace recur::distributed

@@ -5,7 +5,8 @@
 // start-up. The thread level is MPI_THREAD_MULTIPLE because each communicator's
 // watchdog thread talks to its peers while the main thread waits inside a blocking
 // collective (watchdog.h). Create communicators after the runtime and destroy them
-// before it (their threads must stop before MPI_Finalize).
+// before it (their threads must stop before MPI_Finalize). A recur built without
+// MPI (RECUR_WITH_MPI) has a runtime that is never active: it refuses several ranks.
 #pragma once
 
 #include "distributed/rank_info.h"
@@ -21,7 +22,7 @@ class MpiRuntime {
  public:
   // Starts MPI per `start`; throws std::runtime_error when MPI's world disagrees with
   // the launcher's variables (e.g. srun without the PMI plugin this MPI needs: every
-  // task would be a world of one and train alone).
+  // task would be a world of one and train alone), or, without MPI, when MPI is needed.
   explicit MpiRuntime(const RankInfo& info, MpiStart start = MpiStart::kIfSeveralRanks);
   ~MpiRuntime();  // MPI_Finalize when this object started MPI
   MpiRuntime(const MpiRuntime&) = delete;

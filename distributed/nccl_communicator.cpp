@@ -10,6 +10,9 @@
 
 #include "distributed/gatherv_layout.h"
 #include "distributed/tensor_checks.h"
+#ifdef RECUR_HAVE_MPI
+#include "distributed/watchdog.h"
+#endif
 
 // LibTorch's current CUDA stream, when this LibTorch has CUDA (cmake/torch.cmake).
 #ifdef RECUR_TORCH_CUDA
@@ -81,19 +84,35 @@ ncclDataType_t nccl_sum_type(torch::ScalarType type) {
   }
 }
 
+// Runs `work` inside the watchdog's scope for collective `op` `name`; plainly when
+// there is no watchdog (one rank).
+void watched(Watchdog* dog, std::string_view op, std::string_view name, const std::function<void()>& work) {
+#ifdef RECUR_HAVE_MPI
+  if (dog) {
+    auto scope = dog->enter(op, name);
+    work();
+    return;
+  }
+#else
+  (void)dog, (void)op, (void)name;
+#endif
+  work();
+}
+
 // Runs `calls` on the NCCL stream after the compute stream's work and returns when
 // they completed. The compute stream is drained before the watched part, so the
 // watchdog times the collective, not the backward pass still running on the GPU.
-void run_collective(NcclEngine& e, Watchdog& dog, std::string_view op, std::string_view name,
+void run_collective(NcclEngine& e, Watchdog* dog, std::string_view op, std::string_view name,
                     const std::function<void(cudaStream_t)>& calls) {
   DeviceGuard guard(e.device);
   cuda_check(cudaEventRecord(e.ready, compute_stream(e.device)), "cudaEventRecord");
   cuda_check(cudaEventSynchronize(e.ready), "cudaEventSynchronize");
-  auto watched = dog.enter(op, name);
-  cuda_check(cudaStreamWaitEvent(e.stream, e.ready, 0), "cudaStreamWaitEvent");
-  calls(e.stream);
-  cuda_check(cudaEventRecord(e.done, e.stream), "cudaEventRecord");
-  cuda_check(cudaEventSynchronize(e.done), "cudaEventSynchronize");
+  watched(dog, op, name, [&] {
+    cuda_check(cudaStreamWaitEvent(e.stream, e.ready, 0), "cudaStreamWaitEvent");
+    calls(e.stream);
+    cuda_check(cudaEventRecord(e.done, e.stream), "cudaEventRecord");
+    cuda_check(cudaEventSynchronize(e.done), "cudaEventSynchronize");
+  });
 }
 
 }  // namespace
@@ -106,8 +125,8 @@ NcclEngine::~NcclEngine() {
   if (stream) cudaStreamDestroy(stream);
 }
 
-NcclCommunicator::NcclCommunicator(int device_index, double watchdog_timeout_s)
-    : host_(watchdog_timeout_s), engine_(std::make_unique<NcclEngine>()) {
+NcclCommunicator::NcclCommunicator(int device_index, std::unique_ptr<Communicator> host, Watchdog* watchdog)
+    : host_(std::move(host)), watchdog_(watchdog), engine_(std::make_unique<NcclEngine>()) {
   NcclEngine& e = *engine_;
   e.device = device_index;
   DeviceGuard guard(device_index);
@@ -117,29 +136,34 @@ NcclCommunicator::NcclCommunicator(int device_index, double watchdog_timeout_s)
 
   ncclUniqueId id{};
   if (rank() == 0) nccl_check(ncclGetUniqueId(&id), "ncclGetUniqueId");
-  host_.broadcast(torch::from_blob(&id, {static_cast<int64_t>(sizeof id)}, torch::kUInt8), 0,
-                  "nccl_unique_id");
-  {
-    auto watched = host_.watchdog().enter("nccl_init", "communicator");
-    nccl_check(ncclCommInitRank(&e.comm, world_size(), id, rank()), "ncclCommInitRank");
-  }
+  host_->broadcast(torch::from_blob(&id, {static_cast<int64_t>(sizeof id)}, torch::kUInt8), 0,
+                   "nccl_unique_id");
+  watched(watchdog_, "nccl_init", "communicator",
+          [&] { nccl_check(ncclCommInitRank(&e.comm, world_size(), id, rank()), "ncclCommInitRank"); });
 
-  host_.watchdog().set_health_check([&e]() -> std::string {
+#ifdef RECUR_HAVE_MPI
+  if (!watchdog_) return;
+  watchdog_->set_health_check([&e]() -> std::string {
     ncclResult_t async = ncclSuccess;
     if (ncclCommGetAsyncError(e.comm, &async) != ncclSuccess) return "ncclCommGetAsyncError failed";
     if (async == ncclSuccess || async == ncclInProgress) return "";
     return "NCCL error: " + nccl_error_text(async);
   });
-  host_.watchdog().set_abort_hook([&e] {
+  watchdog_->set_abort_hook([&e] {
     cudaSetDevice(e.device);
     ncclCommAbort(e.comm);
   });
+#endif
 }
 
 NcclCommunicator::~NcclCommunicator() {
+#ifdef RECUR_HAVE_MPI
   // The watchdog must stop touching the NCCL communicator before it is destroyed.
-  host_.watchdog().set_health_check(nullptr);
-  host_.watchdog().set_abort_hook(nullptr);
+  if (watchdog_) {
+    watchdog_->set_health_check(nullptr);
+    watchdog_->set_abort_hook(nullptr);
+  }
+#endif
 }
 
 void NcclCommunicator::check_device(const torch::Tensor& t, std::string_view name) const {
@@ -150,11 +174,11 @@ void NcclCommunicator::check_device(const torch::Tensor& t, std::string_view nam
 
 void NcclCommunicator::all_reduce_sum(const torch::Tensor& t, std::string_view name) {
   check_reducible(t, name);
-  if (t.is_cpu()) return host_.all_reduce_sum(t, name);
+  if (t.is_cpu()) return host_->all_reduce_sum(t, name);
   check_device(t, name);
   auto work = t.contiguous();
   if (work.numel() == 0) return;
-  run_collective(*engine_, host_.watchdog(), "all_reduce", name, [&](cudaStream_t stream) {
+  run_collective(*engine_, watchdog_, "all_reduce", name, [&](cudaStream_t stream) {
     nccl_check(ncclAllReduce(work.data_ptr(), work.data_ptr(), work.numel(), nccl_sum_type(work.scalar_type()), ncclSum,
                              engine_->comm, stream),
                "ncclAllReduce");
@@ -164,14 +188,14 @@ void NcclCommunicator::all_reduce_sum(const torch::Tensor& t, std::string_view n
 
 torch::Tensor NcclCommunicator::all_gather(const torch::Tensor& t, std::string_view name) {
   check_gatherable(t, name);
-  if (t.is_cpu()) return host_.all_gather(t, name);
+  if (t.is_cpu()) return host_->all_gather(t, name);
   check_device(t, name);
   auto input = t.contiguous();
   auto sizes = input.sizes().vec();
   sizes[0] *= world_size();
   auto result = torch::empty(sizes, input.options());
   if (input.numel() == 0) return result;
-  run_collective(*engine_, host_.watchdog(), "all_gather", name, [&](cudaStream_t stream) {
+  run_collective(*engine_, watchdog_, "all_gather", name, [&](cudaStream_t stream) {
     nccl_check(ncclAllGather(input.data_ptr(), result.data_ptr(), input.nbytes(), ncclUint8, engine_->comm, stream),
                "ncclAllGather");
   });
@@ -181,23 +205,25 @@ torch::Tensor NcclCommunicator::all_gather(const torch::Tensor& t, std::string_v
 // One broadcast per rank into its slice of the result, grouped into one NCCL launch.
 torch::Tensor NcclCommunicator::all_gatherv(const torch::Tensor& t, std::string_view name) {
   check_gatherable(t, name);
-  if (t.is_cpu()) return host_.all_gatherv(t, name);
+  if (t.is_cpu()) return host_->all_gatherv(t, name);
   check_device(t, name);
   auto input = t.contiguous();
-  auto watched = host_.watchdog().enter("all_gatherv", name);
-  GathervLayout layout = agree_gatherv_layout(host_, input, name);
-  auto result = torch::empty(layout.result_sizes, input.options());
-  auto* out = static_cast<char*>(result.data_ptr());
-  run_collective(*engine_, host_.watchdog(), "all_gatherv", name, [&](cudaStream_t stream) {
-    nccl_check(ncclGroupStart(), "ncclGroupStart");
-    for (int r = 0; r < world_size(); ++r) {
-      if (layout.rows[r] == 0) continue;  // every rank knows the counts: all skip alike
-      char* slice = out + layout.first_row[r] * layout.row_bytes;
-      const void* send = r == rank() ? input.data_ptr() : slice;
-      nccl_check(ncclBroadcast(send, slice, layout.rows[r] * layout.row_bytes, ncclUint8, r, engine_->comm, stream),
-                 "ncclBroadcast");
-    }
-    nccl_check(ncclGroupEnd(), "ncclGroupEnd");
+  torch::Tensor result;
+  watched(watchdog_, "all_gatherv", name, [&] {
+    GathervLayout layout = agree_gatherv_layout(*host_, input, name);
+    result = torch::empty(layout.result_sizes, input.options());
+    auto* out = static_cast<char*>(result.data_ptr());
+    run_collective(*engine_, watchdog_, "all_gatherv", name, [&](cudaStream_t stream) {
+      nccl_check(ncclGroupStart(), "ncclGroupStart");
+      for (int r = 0; r < world_size(); ++r) {
+        if (layout.rows[r] == 0) continue;  // every rank knows the counts: all skip alike
+        char* slice = out + layout.first_row[r] * layout.row_bytes;
+        const void* send = r == rank() ? input.data_ptr() : slice;
+        nccl_check(ncclBroadcast(send, slice, layout.rows[r] * layout.row_bytes, ncclUint8, r, engine_->comm, stream),
+                   "ncclBroadcast");
+      }
+      nccl_check(ncclGroupEnd(), "ncclGroupEnd");
+    });
   });
   return result;
 }
@@ -205,11 +231,11 @@ torch::Tensor NcclCommunicator::all_gatherv(const torch::Tensor& t, std::string_
 void NcclCommunicator::broadcast(const torch::Tensor& t, int root, std::string_view name) {
   check_defined(t, name);
   check_root(root, world_size(), name);
-  if (t.is_cpu()) return host_.broadcast(t, root, name);
+  if (t.is_cpu()) return host_->broadcast(t, root, name);
   check_device(t, name);
   auto work = t.contiguous();
   if (work.numel() == 0) return;
-  run_collective(*engine_, host_.watchdog(), "broadcast", name, [&](cudaStream_t stream) {
+  run_collective(*engine_, watchdog_, "broadcast", name, [&](cudaStream_t stream) {
     nccl_check(ncclBroadcast(work.data_ptr(), work.data_ptr(), work.nbytes(), ncclUint8, root, engine_->comm, stream),
                "ncclBroadcast");
   });

@@ -272,8 +272,11 @@ figure above (one process, CPU only) is the one to set against it.
 
 ## 8. GPU
 
-\`scripts/gpu_bench.sh\` runs the same table on a GPU (bf16, NCCL, scaled-dot-product
-attention) and prints it; see that script for what the GPU machine needs.
+Not measured yet: no GPU has been lent to this project so far. \`scripts/gpu/run.sh\`, the one
+command for the GPU machine (\`docs/gpu.md\`), builds recur there and runs \`recur bench\` on TRM
+ARC (trm-arc1 shapes) and TRM Sudoku-MLP at global batch 768 in bf16, CUDA graphs on and off:
+ms/step, samples/s, MFU against the bf16 matmul peak measured in the same process, peak GPU
+memory. Its \`gpu_table.md\` (date, GPU, LibTorch/CUDA/NCCL versions) goes here.
 EOF
 } > "$out"
 echo "bench.sh: wrote $out" >&2

@@ -10,17 +10,32 @@
 # (CUDA_HOME, default /usr/local/cuda); no GPU is needed to build.
 # --target NAME builds that target alone (e.g. --target recur); any other
 # argument goes to cmake at configure time, e.g. -DRECUR_BUILD_TESTS=OFF.
+#
+# For the GPU machine (scripts/gpu/run.sh), which has a torch but none of the
+# system packages scripts/setup.sh installs:
+#   --python PY      use PY's torch (and, with --cuda, its nvidia-* wheels)
+#                    instead of the flavour's venv, which is then not made;
+#   --kit PREFIX     find HDF5, yaml-cpp, spdlog, fmt, CLI11, nlohmann-json, zlib
+#                    and GoogleTest in PREFIX first (scripts/gpu/kit.sh unpacks
+#                    them to .gpu-kit/usr);
+#   --build-dir DIR  build there instead of the flavour's folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 flavour=cpu
 targets=()
 cmake_extra=()
+python=""
+kit=""
+build=""
 while [[ $# -gt 0 ]]; do
   case $1 in
     --cuda) flavour=cuda ;;
     --debian) flavour=debian ;;
     --target) targets+=(--target "$2"); shift ;;
+    --python) python=$2; shift ;;
+    --kit) kit=$(realpath "$2"); shift ;;
+    --build-dir) build=$2; shift ;;
     *) cmake_extra+=("$1") ;;
   esac
   shift
@@ -30,22 +45,35 @@ done
 # It goes on CMAKE_PREFIX_PATH itself: TorchConfig looks for libtorch.so in the
 # system's folders before its own, so share/cmake alone could pair these headers
 # with Debian's libtorch.so.
-torch_root() { "$1/bin/python" -c 'import os, torch; print(os.path.dirname(torch.__file__))'; }
+torch_root() { "$1" -c 'import os, torch; print(os.path.dirname(torch.__file__))'; }
+
+# The Python of the flavour: its venv, made or brought up to date, unless --python.
+flavour_python() {
+  if [[ -z $python ]]; then
+    scripts/python_env.sh "$1" >&2
+    python=$2/bin/python
+  fi
+}
 
 cmake_args=(-DCMAKE_BUILD_TYPE=Release --log-level=WARNING)
+prefixes=()
+if [[ -n $kit ]]; then
+  prefixes+=("$kit")
+  cmake_args+=(-DHDF5_ROOT="$kit")
+fi
 case $flavour in
   cpu)
-    scripts/python_env.sh cpu
-    build=build
-    cmake_args+=(-DCMAKE_PREFIX_PATH="$(torch_root .venv)")
+    flavour_python cpu .venv
+    build=${build:-build}
+    prefixes+=("$(torch_root "$python")")
     ;;
   debian)
-    build=build-debian
-    cmake_args+=(-DCMAKE_PREFIX_PATH=/usr)
+    build=${build:-build-debian}
+    prefixes+=(/usr)
     ;;
   cuda)
-    scripts/python_env.sh cuda
-    build=build-cuda
+    flavour_python cuda .venv-cuda
+    build=${build:-build-cuda}
     cuda=${CUDA_HOME:-/usr/local/cuda}
     if [[ ! -x $cuda/bin/nvcc ]]; then
       echo "build.sh: no nvcc at $cuda/bin/nvcc (install the CUDA toolkit or set CUDA_HOME)" >&2
@@ -55,7 +83,7 @@ case $flavour in
     # libnccl.so.2); CMake's find_library wants the plain name. One folder of
     # links under both names gives it that, and, being on the binary's RPATH,
     # lets the loader find the versioned ones; they resolve to the wheels' files.
-    nvidia=$(.venv-cuda/bin/python -c 'import nvidia; print(list(nvidia.__path__)[0])')
+    nvidia=$("$python" -c 'import nvidia; print(list(nvidia.__path__)[0])')
     links=$build/cuda-libs
     mkdir -p "$links"
     for lib in "$nvidia"/*/lib/lib*.so.*; do
@@ -63,8 +91,8 @@ case $flavour in
       ln -sfn "$lib" "$links/${name%%.so*}.so"
       ln -sfn "$lib" "$links/$name"
     done
+    prefixes+=("$(torch_root "$python")")
     cmake_args+=(
-      -DCMAKE_PREFIX_PATH="$(torch_root .venv-cuda)"
       -DCUDA_TOOLKIT_ROOT_DIR="$cuda" -DCMAKE_CUDA_COMPILER="$cuda/bin/nvcc"
       -DCMAKE_LIBRARY_PATH="$PWD/$links"
       -DCMAKE_INCLUDE_PATH="$nvidia/cu13/include;$nvidia/nccl/include"
@@ -74,6 +102,8 @@ case $flavour in
     )
     ;;
 esac
+
+cmake_args+=(-DCMAKE_PREFIX_PATH="$(IFS=';'; echo "${prefixes[*]}")")
 
 if command -v ccache >/dev/null; then
   cmake_args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)

@@ -1,6 +1,8 @@
-// NcclCommunicator on GPUs, under mpirun (one GPU per rank; -np 1 works too).
-// Without a usable GPU every test skips with the reason; scripts/gpu_test_nccl.sh
-// sets RECUR_REQUIRE_GPU=1 so that a skip becomes a failure on a GPU machine.
+// NcclCommunicator on GPUs: under mpirun (distributed_nccl_tests, one GPU per rank;
+// -np 1 works too), and on one rank without MPI (gpu_tests, tests/gpu/). Each program
+// makes its communicator its own way (nccl_test_communicator.h). Without a usable GPU
+// every test skips with the reason; RECUR_REQUIRE_GPU=1 (scripts/gpu/run.sh) turns
+// the skip into a failure.
 #include "distributed/nccl_communicator.h"
 
 #include <gtest/gtest.h>
@@ -9,15 +11,12 @@
 #include <memory>
 
 #include "distributed/flat_gradients.h"
-#include "distributed/make_communicator.h"
 #include "distributed/rank_info.h"
 #include "distributed/sparse_gather.h"
-#include "tests/distributed/mpi_test_main.h"
+#include "tests/distributed/nccl_test_communicator.h"
 
 namespace recur::distributed {
 namespace {
-
-using mpi_test::world;
 
 class Nccl : public ::testing::Test {
  protected:
@@ -25,8 +24,7 @@ class Nccl : public ::testing::Test {
     std::string reason;
     if (!torch::cuda::is_available())
       reason = "no CUDA device usable by LibTorch (CPU-only LibTorch or no GPU)";
-    else if (static_cast<int>(torch::cuda::device_count()) < world().world_size() &&
-             rank_info_from_env().local_world_size > static_cast<int>(torch::cuda::device_count()))
+    else if (rank_info_from_env().local_world_size > static_cast<int>(torch::cuda::device_count()))
       reason = "needs one GPU per rank on each node";
     if (reason.empty()) return;
     if (std::getenv("RECUR_REQUIRE_GPU")) FAIL() << reason;
@@ -39,11 +37,11 @@ class Nccl : public ::testing::Test {
   // One communicator for the program, created by the first test that runs (on every rank).
   static NcclCommunicator& comm() {
     static std::unique_ptr<NcclCommunicator> the_comm;
-    if (!the_comm) the_comm = std::make_unique<NcclCommunicator>(device(), 60);
+    if (!the_comm) the_comm = make_nccl_test_communicator(device());
     return *the_comm;
   }
   static int64_t sum_of_rank_plus_one() {
-    int64_t w = world().world_size();
+    const int64_t w = comm().world_size();
     return w * (w + 1) / 2;
   }
 };
@@ -95,7 +93,7 @@ TEST_F(Nccl, BroadcastFromEveryRoot) {
   }
 }
 
-TEST_F(Nccl, CpuTensorsAndHostValuesGoThroughMpi) {
+TEST_F(Nccl, CpuTensorsAndHostValuesGoThroughTheHost) {
   auto t = torch::full({2}, float(comm().rank() + 1));
   comm().all_reduce_sum(t, "cpu_metrics");
   EXPECT_EQ(t[0].item<float>(), float(sum_of_rank_plus_one()));
@@ -126,11 +124,6 @@ TEST_F(Nccl, FlatGradientsOnTheGpu) {
   flat.all_reduce_sum(comm());
   EXPECT_TRUE(torch::equal(w.grad().cpu(), torch::full({2, 3}, float(sum_of_rank_plus_one()))));
   EXPECT_TRUE(torch::equal(b.grad().cpu(), torch::full({3}, float(comm().world_size()))));
-}
-
-TEST_F(Nccl, FactoryPicksNcclForCudaWithSeveralRanks) {
-  auto picked = make_communicator(mpi_test::runtime(), cuda(), 60);
-  EXPECT_EQ(picked->backend(), comm().world_size() > 1 ? "nccl" : "local");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // verify-golden on files that are not (whole) golden fixtures: one clear InputError
 // naming the file, exit status 2; a fixture whose numbers disagree: FAIL, exit 1.
 #include <gtest/gtest.h>
+#include <torch/cuda.h>
 
 #include <filesystem>
 #include <fstream>
@@ -86,6 +87,7 @@ TEST_F(GoldenErrors, CommandExitsZeroOnPassOneOnFailTwoOnBadInput) {
   EXPECT_EQ(pass.exit_code, 0) << pass.out << pass.err;
   EXPECT_NE(pass.out.find("case_0/lr"), std::string::npos) << pass.out;
   EXPECT_NE(pass.out.find("PASS"), std::string::npos) << pass.out;
+  EXPECT_NE(pass.out.find("worst relative error by kind: case_0 "), std::string::npos) << pass.out;
 
   const auto fail = testing::run_recur("verify-golden " + write_schedule_fixture("bad.h5", 1.001));
   EXPECT_EQ(fail.exit_code, 1) << fail.out << fail.err;
@@ -95,6 +97,15 @@ TEST_F(GoldenErrors, CommandExitsZeroOnPassOneOnFailTwoOnBadInput) {
   const auto bad = testing::run_recur("verify-golden " + path("text.h5"));
   EXPECT_EQ(bad.exit_code, 2) << bad.out << bad.err;
   EXPECT_NE(bad.err.find("recur: error: " + path("text.h5")), std::string::npos) << bad.err;
+}
+
+// --device cuda where no GPU is visible (this suite's machines): bad input, exit 2.
+TEST_F(GoldenErrors, CudaWithoutAGpuIsRefused) {
+  if (torch::cuda::is_available()) GTEST_SKIP() << "a GPU is visible: gpu_tests runs the fixtures on it";
+  const auto r = testing::run_recur("verify-golden --device cuda " + write_schedule_fixture("good.h5", 1.0));
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("recur: error: --device: cuda was asked for, but no CUDA device is visible"), std::string::npos)
+      << r.err;
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "trainer/bench/bench_run.h"
 #include "trainer/bench/loader_bench.h"
 #include "trainer/config/config_loader.h"
+#include "trainer/runtime/determinism.h"
 #include "trainer/train/session.h"
 
 namespace recur::trainer {
@@ -36,6 +37,7 @@ void print_on_rank0(const Session& session, const nlohmann::json& row) {
 void run(const BenchArgs& args) {
   const Config config = load_config(args.recipe, args.overrides);
   Session session = start_session(config.device, config.threads, config.watchdog_first_step_timeout_s);
+  apply_determinism(config.deterministic);
   if (args.loader) {
     const LoaderBenchResult r = run_loader_bench(config, args.loader_batches, session);
     spdlog::info("loader: {:.0f} samples/s ({:.1f} batches/s of {}), first batch {:.0f} ms", r.samples_per_s,

@@ -14,7 +14,8 @@
 // - A command that must end with a specific status (75 after a clean stop on
 //   a signal with a checkpoint written) throws CLI::RuntimeError(status);
 //   main returns that status and prints nothing more.
-// - Anything else thrown is a runtime failure: `recur: error: <what>`, exit 1.
+// - Anything else thrown is a runtime failure: `recur: error: <what>`, exit 1;
+//   running out of GPU memory says that the batch is too large for the card.
 // Nothing escapes main: no uncaught exception, no abort, no stack dump.
 #include <CLI/CLI.hpp>
 #include <c10/util/Exception.h>
@@ -36,6 +37,7 @@
 #include "trainer/cli/verify_golden_command.h"
 #include "trainer/cli/version.h"
 #include "trainer/runtime/blas_check.h"
+#include "trainer/runtime/out_of_memory.h"
 
 namespace {
 
@@ -89,6 +91,8 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   } catch (const recur::InputError& e) {
     return fail(e.what(), 2);
+  } catch (const c10::OutOfMemoryError& e) {
+    return fail(recur::trainer::out_of_memory_message(e), 1);
   } catch (const c10::Error& e) {
     return fail(e.what_without_backtrace(), 1);
   } catch (const std::exception& e) {

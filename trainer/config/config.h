@@ -34,6 +34,7 @@ struct ArchConfig {
   std::string pos_encodings = "rope";  // rope | learned | none
   // auto: float32 on CPU, bfloat16 on CUDA (the reference trains in bfloat16).
   std::string forward_dtype = "auto";  // auto | float32 | bfloat16
+  bool flash_attention = true;         // bf16 attention on CUDA through the flash kernel
   bool mlp_t = false;                  // TRM: MLP over the sequence instead of attention
   int64_t puzzle_emb_len = 16;         // TRM prefix slots; HRM uses ceil(ndim / hidden)
   bool no_ACT_continue = true;         // TRM: halt on q_halt > 0, no continue loss
@@ -100,6 +101,11 @@ struct Config {
   bool keep_eval_checkpoints = true;    // eval checkpoints are never pruned
   double watchdog_timeout_s = 300;      // a collective stuck this long aborts the job
   double watchdog_first_step_timeout_s = 1800;  // start-up and first step (compile, data)
+
+  // GPU speed switches (docs/gpu.md): on by default, acting on CUDA only.
+  bool cuda_graphs = true;     // the supervision step's forward+backward replayed as a CUDA graph
+  bool device_metrics = true;  // metrics and the non-finite check stay on the GPU, read every log_interval
+  bool deterministic = false;  // deterministic kernels (CUDA: slower), for bit-identical GPU runs
 };
 
 }  // namespace recur::trainer

@@ -97,6 +97,8 @@ const Schema<Config>& config_schema() {
            one_of({"rope", "learned", "none"})},
           {RECUR_FIELD(Config, arch.forward_dtype), "auto = float32 on CPU, bfloat16 on CUDA",
            one_of({"auto", "float32", "bfloat16"})},
+          {RECUR_FIELD(Config, arch.flash_attention),
+           "bfloat16 attention on CUDA through the flash kernel (CPU and float32 ignore it)"},
           {RECUR_FIELD(Config, arch.mlp_t), "TRM: MLP over the sequence instead of attention"},
           {RECUR_FIELD(Config, arch.puzzle_emb_len),
            "TRM: puzzle-embedding slots; 0 = ceil(puzzle_emb_ndim / hidden_size)", at_least(0)},
@@ -157,6 +159,13 @@ const Schema<Config>& config_schema() {
            above(0)},
           {RECUR_FIELD(Config, watchdog_first_step_timeout_s), "the same for start-up and step 1",
            above(0)},
+
+          {RECUR_FIELD(Config, cuda_graphs),
+           "CUDA: capture the supervision step's forward and backward once, replay it (CPU ignores it)"},
+          {RECUR_FIELD(Config, device_metrics),
+           "CUDA: metrics and the non-finite check stay on the GPU, read every log_interval (CPU ignores it)"},
+          {RECUR_FIELD(Config, deterministic),
+           "deterministic algorithms (CUDA: slower kernels), so GPU runs repeat bit for bit"},
       },
       // The reference repos' spellings, accepted on input and printed canonically.
       {{"load_checkpoint", "init_from"}, {"data_path", "data_paths"}},

@@ -51,7 +51,8 @@ Check compare_fraction_within(const std::string& name, const torch::Tensor& ours
   c.tol = tol;
   c.min_fraction = min_fraction;
   if (!measure(c, ours, ref)) return c;
-  const torch::Tensor diff = (ours.detach().to(torch::kFloat64) - ref.detach().to(torch::kFloat64)).abs();
+  const torch::Tensor diff =
+      (ours.detach().to(torch::kCPU, torch::kFloat64) - ref.detach().to(torch::kCPU, torch::kFloat64)).abs();
   c.fraction = diff.le(tol).to(torch::kFloat64).mean().item<double>();
   c.pass = c.fraction >= min_fraction;
   return c;

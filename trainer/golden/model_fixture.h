@@ -9,28 +9,34 @@
 #include "trainer/golden/compare.h"
 #include "trainer/golden/fixture.h"
 #include "trainer/golden/tolerances.h"
+#include "trainer/golden/verify.h"
 #include "trainer/losses/act_loss.h"
 #include "trainer/models/act.h"
 
 namespace recur::trainer {
 
+inline const std::string kPuzzleTable = "model.inner.puzzle_emb.weights";  // the sparse embedding's table
+
 struct ModelUnderTest {
   const GoldenFile& file;
   std::string kind;  // model_kind
-  ModelTolerances tol;
   ModelFixtureConfig config;
   LossType loss_type;
   std::unique_ptr<ActModel> model;
   torch::Generator exploration;  // unused in effect: the fixtures set halt_exploration_prob = 0
+  torch::Device device;
+  ModelTolerances tol;  // the fixture's row, or its bf16 bounds (tolerances.h)
+
+  // A fixture tensor on the model's device.
+  torch::Tensor tensor(const std::string& name) const { return file.tensor(name).to(device); }
 };
 
-inline const std::string kPuzzleTable = "model.inner.puzzle_emb.weights";  // the sparse embedding's table
+// Builds the fixture's model on `options.device` in `options.dtype` and, if its tensor
+// names match the fixture's (always the first check pushed), loads `weights/` and
+// checks the RoPE tables.
+ModelUnderTest load_model_under_test(const GoldenFile& file, const GoldenOptions& options, std::vector<Check>& checks);
 
-// Builds the fixture's model on the CPU and, if its tensor names match the fixture's
-// (always the first check pushed), loads `weights/` and checks the RoPE tables.
-ModelUnderTest load_model_under_test(const GoldenFile& file, std::vector<Check>& checks);
-
-Batch read_batch(const GoldenFile& file, const std::string& group);
+Batch read_batch(const ModelUnderTest& m, const std::string& group);
 Carry read_carry(const ModelUnderTest& m, const std::string& group);
 
 // One training-mode step from `carry_in` on `<group>/batch`, backward of loss / loss_divisor,

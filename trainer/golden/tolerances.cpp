@@ -21,4 +21,12 @@ const ModelTolerances& model_tolerances(const std::string& model_kind, const std
   return it->second;
 }
 
+ModelTolerances bf16_tolerances(const ModelTolerances& float32) {
+  ModelTolerances t = float32;
+  t.forward = t.loss = t.metric_loss = t.accuracy = t.end_to_end_loss = 5e-2;
+  t.grads = 1e-1;
+  t.preds_fraction = t.end_to_end_fraction = 0.98;
+  return t;
+}
+
 }  // namespace recur::trainer

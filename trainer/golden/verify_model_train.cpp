@@ -42,7 +42,7 @@ std::string train_step(int64_t k) { return "train/step_" + std::to_string(k); }
 
 torch::Tensor flat_concat(const std::vector<torch::Tensor>& parts) {
   std::vector<torch::Tensor> flat;
-  for (const auto& t : parts) flat.push_back(t.detach().reshape({-1}).to(torch::kFloat64));
+  for (const auto& t : parts) flat.push_back(t.detach().reshape({-1}).to(torch::kCPU, torch::kFloat64));
   return torch::cat(flat);
 }
 
@@ -54,9 +54,9 @@ void check_optimizer_replay(ModelUnderTest& m, std::vector<Check>& checks) {
   const NamedTensors weights = f.tensors_under("weights");
   NamedTensors params;
   for (const auto& [name, p] : m.model->named_parameters())
-    params.emplace_back(name, find_named(weights, name).clone().requires_grad_(true));
+    params.emplace_back(name, find_named(weights, name).to(m.device).clone().requires_grad_(true));
   torch::Tensor table = find_named(weights, kPuzzleTable);
-  if (table.defined()) table = table.clone();
+  if (table.defined()) table = table.to(m.device).clone();
   // Flat buffers, as the trainer holds them (train_state.cpp).
   const FlatBuffers flat = FlatBuffers::adopt(params);
   std::vector<torch::Tensor> param_list;
@@ -70,12 +70,12 @@ void check_optimizer_replay(ModelUnderTest& m, std::vector<Check>& checks) {
   for (int64_t k = 1; k <= n; ++k) {
     const std::string g = train_step(k);
     if (table.defined()) {
-      sign_sgd_step(table, f.tensor(g + "/grads_puzzle_emb/local_ids"),
-                    f.tensor(g + "/grads_puzzle_emb/local_weights_grad"), s.puzzle_emb_lr, s.puzzle_emb_weight_decay);
+      sign_sgd_step(table, m.tensor(g + "/grads_puzzle_emb/local_ids"),
+                    m.tensor(g + "/grads_puzzle_emb/local_weights_grad"), s.puzzle_emb_lr, s.puzzle_emb_weight_decay);
       checks.push_back(compare_absolute("replay/" + g + "/puzzle_emb_weights_after", table,
                                         f.tensor(g + "/puzzle_emb_weights_after"), kReplayParamTol));
     }
-    for (auto& [name, p] : params) p.grad().copy_(f.tensor(g + "/grads/" + name));
+    for (auto& [name, p] : params) p.grad().copy_(m.tensor(g + "/grads/" + name));
     adam.step(s.lr);
     grads.zero();
     for (const auto& [name, p] : params)
@@ -116,7 +116,7 @@ void check_end_to_end(ModelUnderTest& m, std::vector<Check>& checks) {
   for (int64_t k = 1; k <= steps; ++k) {
     const std::string g = train_step(k);
     grads.zero();
-    const ActStep st = model.step(carry, read_batch(f, g + "/batch"), /*training=*/true, m.exploration);
+    const ActStep st = model.step(carry, read_batch(m, g + "/batch"), /*training=*/true, m.exploration);
     const ActLoss l = act_loss(st.outputs, st.carry, m.loss_type);
     (l.loss / static_cast<double>(batch)).backward();
     if (PuzzleEmbedding* pe = model.inner().puzzle_emb()) {

@@ -73,7 +73,14 @@ class ActModel {
   // moved to its device; a missing tensor or wrong shape is an InputError naming `where`.
   Carry carry_from_named_tensors(const NamedTensors& tensors, const std::string& where) const;
 
+  // One ACT step; in training the exploration minimum is drawn from `exploration`.
   ActStep step(const Carry& carry, const Batch& batch, bool training, torch::Generator& exploration);
+  // The same with the minimum already drawn (undefined when not training): device work
+  // only, no host reads or copies, so a CUDA graph can capture it (train/step_graph.h).
+  ActStep step(const Carry& carry, const Batch& batch, bool training, const torch::Tensor& exploration_min_steps);
+  // The per-slot minimum number of steps exploration imposes (0 = none), int32 [B] on the
+  // model's device; undefined when this training step draws none (halt_max_steps 1).
+  torch::Tensor draw_exploration_min_steps(int64_t batch_size, torch::Generator& gen) const;
 
   const NamedTensors& named_parameters() const { return inner_->named_parameters(); }
   const NamedTensors& named_persistent_buffers() const { return inner_->named_persistent_buffers(); }
@@ -85,8 +92,6 @@ class ActModel {
   const ActConfig& config() const { return config_; }
 
  private:
-  torch::Tensor exploration_min_steps(int64_t batch_size, torch::Generator& gen) const;
-
   std::unique_ptr<RecursiveModel> inner_;
   ActConfig config_;
 };

@@ -6,14 +6,14 @@
 namespace recur::trainer {
 
 BlockShape block_shape_of(const ArchConfig& a, int64_t state_length) {
-  return {a.hidden_size, a.num_heads, a.expansion, a.rms_norm_eps, a.mlp_t, state_length};
+  return {a.hidden_size, a.num_heads, a.expansion, a.rms_norm_eps, a.mlp_t, state_length, a.flash_attention};
 }
 
 ReasoningBlock::ReasoningBlock(TensorRegistry& reg, const std::string& name, const BlockShape& shape)
     // Member order fixes the init draw order: token mixer first, then the MLP, as in the reference.
     : self_attn_(shape.mlp_t ? std::nullopt
                              : std::make_optional<Attention>(reg, name + ".self_attn", shape.hidden_size,
-                                                             shape.num_heads)),
+                                                             shape.num_heads, shape.flash_attention)),
       mlp_t_(shape.mlp_t ? std::make_optional<SwiGLU>(reg, name + ".mlp_t", shape.seq_length, shape.expansion)
                          : std::nullopt),
       mlp_(reg, name + ".mlp", shape.hidden_size, shape.expansion),

@@ -28,6 +28,7 @@ struct BlockShape {
   double rms_norm_eps;
   bool mlp_t;          // token mixing by an MLP over the sequence instead of attention
   int64_t seq_length;  // S = prefix + grid (the mlp_t width)
+  bool flash_attention = true;  // bf16 on CUDA: the flash kernel (attention.h)
 };
 
 // The blocks of `arch` on states of `state_length` positions.

@@ -19,6 +19,8 @@
 #include "distributed/startup_sync.h"
 #include "trainer/config/config_loader.h"
 #include "trainer/memory/memory_meter.h"
+#include "trainer/runtime/determinism.h"
+#include "trainer/runtime/out_of_memory.h"
 #include "trainer/train/evaluate.h"
 #include "trainer/train/metrics_log.h"
 #include "trainer/train/progress.h"
@@ -97,6 +99,8 @@ class Run {
   // Why training ended before the run's last step ("" when it did not).
   std::string stop_reason_;
   bool out_of_time_ = false;
+  bool defer_checks_ = false;  // device_metrics on CUDA: read every log_interval (train_step.h)
+  NonFiniteWatch non_finite_;
   int64_t total_steps_ = 0;
   int64_t total_iterations_ = 0;
   int64_t last_saved_step_ = -1;
@@ -144,6 +148,7 @@ Run::Run(Config config, const TrainOptions& options, Session& session)
   // Model, then the state it resumes from.
   state_ = make_train_state(config_, ModelShape{meta_.vocab_size, meta_.seq_len, meta_.num_puzzle_identifiers},
                             session_.device, session_.rank(), local_batch);
+  defer_checks_ = defers_checks(config_, session_.device);
   resume_or_initialise();
   distributed::check_consistency(comm, config_yaml_, model_tensors(*state_.model));
 
@@ -199,20 +204,30 @@ void Run::train_one(const datasets::Batch& b) {
   const auto start = Clock::now();
   state_.step += 1;
   const StepRates rates = rates_at_step(config_, state_.step, total_steps_);
-  const Metrics m = train_step(state_, batch_to_device(b, session_.device), config_, loss_type_, rates,
-                               *session_.comm);
+  const StepMetrics step_metrics = train_step(state_, batch_to_device(b, session_.device), config_, loss_type_,
+                                              rates, *session_.comm);
+  // With deferred checks the metrics are read (a wait for the GPU) only when logged.
+  const bool log_now = state_.step % config_.log_interval == 0 || state_.step == total_steps_;
+  const bool read_now = log_now || !defer_checks_;
+  Metrics m;
+  if (defer_checks_) non_finite_.record(step_metrics, state_.step);
+  if (read_now) {
+    non_finite_.check();
+    m = read_step_metrics(step_metrics, config_.global_batch_size);
+  }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   state_.train_seconds += seconds;
   interval_seconds_ += seconds;
   interval_steps_ += 1;
   // Start-up (data, first allocations) is over: collectives get the normal timeout.
   if (interval_steps_ == 1) session_.comm->set_watchdog_timeout(config_.watchdog_timeout_s);
-  if (state_.step % config_.log_interval == 0 || state_.step == total_steps_) log_train(m, rates.lr);
-  if (progress_) {
-    const double sps = config_.global_batch_size / std::max(seconds, 1e-9);
+  // Deferred steps are timed together, up to the read that waits for all of them.
+  const double sps = config_.global_batch_size *
+                     (defer_checks_ ? interval_steps_ / std::max(interval_seconds_, 1e-9) : 1 / std::max(seconds, 1e-9));
+  if (log_now) log_train(m, rates.lr);
+  if (progress_ && read_now)
     progress_->update(state_.step, m.at("loss"), m.count("accuracy") ? m.at("accuracy") : 0.0, sps,
                       state_.train_seconds);
-  }
 }
 
 void Run::log_train(const Metrics& m, double lr) {
@@ -241,6 +256,7 @@ void Run::write_row(const nlohmann::json& row) {
 }
 
 void Run::evaluate_and_log() {
+  non_finite_.check();
   const auto start = Clock::now();
   EvalResult r = evaluate(state_, *test_loader_, loss_type_, arc_.get(), *session_.comm);
   last_eval_ = r.metrics;
@@ -264,6 +280,7 @@ void Run::evaluate_and_log() {
 
 void Run::save(bool eval) {
   if (state_.step == last_saved_step_ && !eval) return;
+  non_finite_.check();  // never a checkpoint of weights a non-finite step updated
   distributed::Communicator& comm = *session_.comm;
   checkpoints::StateBundle model;
   if (session_.is_rank0())
@@ -363,6 +380,7 @@ int Run::train() {
 
 int run_training(const Config& config, const TrainOptions& options) {
   Session session = start_session(config.device, config.threads, config.watchdog_first_step_timeout_s);
+  apply_determinism(config.deterministic);
   try {
     Run run(config, options, session);
     return run.train();
@@ -373,8 +391,10 @@ int run_training(const Config& config, const TrainOptions& options) {
     // main would give (2 for bad input, 1 otherwise).
     const bool input = dynamic_cast<const InputError*>(&e) != nullptr;
     const c10::Error* torch_error = dynamic_cast<const c10::Error*>(&e);
+    const auto* oom = dynamic_cast<const c10::OutOfMemoryError*>(&e);
     std::cerr << "recur: error: rank " << session.rank() << ": "
-              << (torch_error ? torch_error->what_without_backtrace() : e.what()) << std::endl;
+              << (oom ? out_of_memory_message(*oom) : torch_error ? torch_error->what_without_backtrace() : e.what())
+              << std::endl;
     session.mpi->abort_job(input ? 2 : 1);
   }
 }

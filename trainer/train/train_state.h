@@ -26,6 +26,7 @@
 #include "trainer/models/recursive_model.h"
 #include "trainer/optim/adam_atan2.h"
 #include "trainer/optim/ema.h"
+#include "trainer/train/step_graph.h"
 
 namespace recur::trainer {
 
@@ -38,6 +39,7 @@ struct TrainState {
   torch::Generator exploration;  // ACT exploration draws (CPU)
   int64_t step = 0;              // optimizer steps taken
   double train_seconds = 0;      // wall-clock seconds spent in training steps
+  std::unique_ptr<StepGraph> graph;  // the captured supervision step (CUDA), made by the first step
 };
 
 // The model with its reference init and a fresh carry of `local_batch` slots;

@@ -2,11 +2,14 @@
 #include "trainer/train/train_step.h"
 
 #include <cmath>
+#include <stdexcept>
 
 #include "distributed/sparse_gather.h"
 #include "trainer/optim/lr_schedule.h"
 #include "trainer/optim/sign_sgd.h"
 #include "trainer/runtime/profile_scopes.h"
+#include "trainer/train/step_graph.h"
+#include "trainer/train/supervision_step.h"
 
 namespace recur::trainer {
 namespace {
@@ -41,21 +44,40 @@ Carry cat_carries(const std::vector<Carry>& parts) {
            cat([](const Carry& c) { return c.current_data.puzzle_identifiers; })}};
 }
 
-bool gradients_finite(const distributed::FlatGradients& grads) {
-  for (const torch::Tensor& b : grads.buffers()) {
-    if (!torch::isfinite(b).all().item<bool>()) return false;
+// The sums of every rank, stacked in key order, on the device (one all-reduce).
+StepMetrics reduce_step_metrics(const MetricSums& sums, distributed::Communicator& comm) {
+  StepMetrics m;
+  std::vector<torch::Tensor> values;
+  for (const auto& [key, value] : sums) {
+    m.keys.push_back(key);
+    values.push_back(value.detach().to(torch::kFloat64).reshape({}));
   }
-  return true;
+  m.totals = torch::stack(values);
+  comm.all_reduce_sum(m.totals, "metrics");
+  return m;
 }
 
-// Scales the gradients so their global L2 norm is at most `max_norm`.
+// 0 when the loss total and every gradient are finite, 1 for the loss, 2 for a gradient.
+torch::Tensor non_finite_verdict(const torch::Tensor& loss_total, const distributed::FlatGradients* grads) {
+  torch::Tensor grads_finite = torch::ones({}, loss_total.options().dtype(torch::kBool));
+  if (grads)
+    for (const torch::Tensor& b : grads->buffers()) grads_finite = grads_finite & torch::isfinite(b).all();
+  const auto longs = loss_total.options().dtype(torch::kLong);
+  return torch::where(torch::isfinite(loss_total), torch::where(grads_finite, torch::zeros({}, longs),
+                                                                torch::full({}, 2, longs)),
+                      torch::ones({}, longs));
+}
+
+// Scales the gradients so their global L2 norm is at most `max_norm`, on the device.
 void clip_gradients(distributed::FlatGradients& grads, double max_norm) {
-  double sq = 0;
-  for (const torch::Tensor& b : grads.buffers()) sq += b.to(torch::kFloat64).pow(2).sum().item<double>();
-  const double norm = std::sqrt(sq);
-  if (norm > max_norm) {
-    for (const torch::Tensor& b : grads.buffers()) b.mul_(max_norm / (norm + 1e-6));
+  torch::Tensor sq;
+  for (const torch::Tensor& b : grads.buffers()) {
+    const torch::Tensor part = b.to(torch::kFloat64).pow(2).sum();
+    sq = sq.defined() ? sq + part : part;
   }
+  const torch::Tensor norm = sq.sqrt();
+  const torch::Tensor scale = torch::where(norm > max_norm, max_norm / (norm + 1e-6), torch::ones_like(norm));
+  for (const torch::Tensor& b : grads.buffers()) b.mul_(scale.to(b.scalar_type()));
 }
 
 }  // namespace
@@ -66,61 +88,99 @@ StepRates rates_at_step(const Config& c, int64_t step, int64_t total_steps) {
 }
 
 Batch batch_to_device(const datasets::Batch& b, torch::Device device) {
-  const auto opts = torch::TensorOptions().dtype(torch::kInt32);
-  // from_blob views the loader's vectors; clone() so the tensors own their data.
+  const auto opts = torch::TensorOptions().dtype(torch::kInt32).pinned_memory(device.is_cuda());
+  // from_blob views the loader's vectors; the copy into (pinned) memory owns the data.
   auto wrap = [&](const std::vector<int32_t>& v, at::IntArrayRef shape) {
-    return torch::from_blob(const_cast<int32_t*>(v.data()), shape, opts).clone().to(device);
+    torch::Tensor host = torch::empty(shape, opts);
+    host.copy_(torch::from_blob(const_cast<int32_t*>(v.data()), shape, opts.pinned_memory(false)));
+    return host.to(device, /*non_blocking=*/true);
   };
   return {wrap(b.inputs, {b.rows, b.seq_len}), wrap(b.labels, {b.rows, b.seq_len}),
           wrap(b.puzzle_identifiers, {b.rows})};
 }
 
-Metrics train_step(TrainState& s, const Batch& batch, const Config& config, LossType loss_type,
-                   const StepRates& rates, distributed::Communicator& comm) {
+bool defers_checks(const Config& config, torch::Device device) { return config.device_metrics && device.is_cuda(); }
+
+StepMetrics train_step(TrainState& s, const Batch& batch, const Config& config, LossType loss_type,
+                       const StepRates& rates, distributed::Communicator& comm) {
   // batch -> carry -> forward -> loss -> backward, once per micro-batch.
   const int64_t rows = batch.inputs.size(0);
   const int64_t micro = rows / config.grad_accum_steps;
-  PuzzleEmbedding* puzzle = s.model->inner().puzzle_emb();
+  if (!s.graph) s.graph = make_step_graph(config, *s.model, loss_type);
   MetricSums sums;
   std::vector<Carry> carries;
   std::vector<torch::Tensor> puzzle_ids, puzzle_grads;
   for (int64_t start = 0; start < rows; start += micro) {
-    ActStep out = s.model->step(slice_carry(s.carry, start, micro), slice_batch(batch, start, micro),
-                                /*training=*/true, s.exploration);
-    ActLoss loss = act_loss(out.outputs, out.carry, loss_type);
-    (loss.loss / static_cast<double>(config.global_batch_size)).backward();
-    if (puzzle) {
-      puzzle_ids.push_back(puzzle->local_ids());
-      puzzle_grads.push_back(puzzle->local_grad());
+    const Carry carry = slice_carry(s.carry, start, micro);
+    const Batch part = slice_batch(batch, start, micro);
+    const torch::Tensor min_steps = s.model->draw_exploration_min_steps(micro, s.exploration);
+    SupervisionOutputs out;
+    if (s.graph) {
+      // The graph's outputs are rewritten by the next micro-batch's replay.
+      out = micro < rows ? s.graph->run(carry, part, min_steps).cloned() : s.graph->run(carry, part, min_steps);
+    } else {
+      out = supervision_step(*s.model, carry, part, min_steps, loss_type,
+                             static_cast<double>(config.global_batch_size));
     }
-    loss.metrics["loss"] = loss.loss.detach();
-    accumulate_metrics(sums, loss.metrics);
+    if (out.puzzle_ids.defined()) {
+      puzzle_ids.push_back(out.puzzle_ids);
+      puzzle_grads.push_back(out.puzzle_grad);
+    }
+    accumulate_metrics(sums, out.sums);
     carries.push_back(std::move(out.carry));
   }
   s.carry = cat_carries(carries);
 
-  // all-reduce: gradients, then the metric sums (which carry the loss).
+  // all-reduce: gradients, then the metric sums (which carry the loss). Both are
+  // identical on every rank after the reduce, so every rank stops together.
   if (s.grads) s.grads->all_reduce_sum(comm);
-  const Metrics totals = reduce_metrics(sums, comm);
-  // Both are identical on every rank after the reduce, so every rank stops together.
-  if (!std::isfinite(totals.at("loss")) || (s.grads && !gradients_finite(*s.grads)))
-    throw std::runtime_error("step " + std::to_string(s.step) + ": non-finite " +
-                             (std::isfinite(totals.at("loss")) ? std::string("gradient") : std::string("loss")) +
-                             "; stopping (the last checkpoint is the last good state)");
+  StepMetrics m = reduce_step_metrics(sums, comm);
+  const auto loss_at = std::find(m.keys.begin(), m.keys.end(), "loss") - m.keys.begin();
+  m.verdict = non_finite_verdict(m.totals[loss_at], s.grads.get());
+  if (!defers_checks(config, s.model->inner().device())) {
+    const int64_t verdict = m.verdict.item<int64_t>();
+    if (verdict != 0) throw std::runtime_error(non_finite_message(s.step, verdict));
+  }
   if (s.grads && config.grad_clip_norm > 0) clip_gradients(*s.grads, config.grad_clip_norm);
 
   // optimizers: sign-SGD on the puzzle rows every rank touched, then AdamATan2, then EMA.
   const ProfileScope profile(profile_scope::kOptimizers);
-  if (puzzle) {
+  if (!puzzle_ids.empty()) {
     const distributed::GatheredRows rows_all =
         distributed::all_gather_rows(comm, torch::cat(puzzle_ids), torch::cat(puzzle_grads));
-    torch::Tensor table = puzzle->weights();
+    torch::Tensor table = s.model->inner().puzzle_emb()->weights();
     sign_sgd_step(table, rows_all.ids, rows_all.grads, rates.puzzle_emb_lr, config.puzzle_emb_weight_decay);
   }
   if (s.adam) s.adam->step(rates.lr);
   if (s.ema) s.ema->update();
   if (s.grads) s.grads->zero();
-  return normalize_train_metrics(totals, config.global_batch_size);
+  return m;
+}
+
+Metrics read_step_metrics(const StepMetrics& m, int64_t global_batch_size) {
+  const torch::Tensor host = m.totals.to(torch::kCPU);
+  const double* p = host.data_ptr<double>();
+  Metrics totals;
+  for (size_t i = 0; i < m.keys.size(); ++i) totals[m.keys[i]] = p[i];
+  return normalize_train_metrics(totals, global_batch_size);
+}
+
+std::string non_finite_message(int64_t step, int64_t verdict) {
+  return "step " + std::to_string(step) + ": non-finite " + (verdict == 1 ? "loss" : "gradient") +
+         "; stopping (the last checkpoint is the last good state)";
+}
+
+void NonFiniteWatch::record(const StepMetrics& m, int64_t step) {
+  if (!first_.defined()) first_ = torch::zeros({2}, m.verdict.options());
+  const torch::Tensor here = torch::stack({torch::full({}, step, m.verdict.options()), m.verdict});
+  first_ = torch::where((first_[1] == 0) & (m.verdict != 0), here, first_);
+}
+
+void NonFiniteWatch::check() const {
+  if (!first_.defined()) return;
+  const torch::Tensor host = first_.to(torch::kCPU);
+  const int64_t* p = host.data_ptr<int64_t>();
+  if (p[1] != 0) throw std::runtime_error(non_finite_message(p[0], p[1]));
 }
 
 }  // namespace recur::trainer
