@@ -2,6 +2,7 @@
 // gradients, on rows that fill the vector lanes and on rows with a scalar tail.
 #include <ATen/CPUGeneratorImpl.h>
 #include <gtest/gtest.h>
+#include <torch/csrc/autograd/function.h>  // Node::name(), which 1.13's narrower headers leave incomplete
 
 #include "common/libtorch.h"
 #include "trainer/models/rms_norm.h"
