@@ -66,27 +66,48 @@ std::optional<CheckpointRef> find_latest_complete(const std::string& run_dir) {
   return std::nullopt;
 }
 
-std::string resolve_checkpoint_path(const std::string& path) {
+std::optional<std::string> run_folder_of(const std::string& path) {
   fs::path p(path);
   if (!fs::exists(p)) throw InputError(path, "no such checkpoint file or folder");
-  if (!fs::is_directory(p)) {
-    std::string name = p.filename().string();
-    int rank = 0;
-    bool in_checkpoint = name == kModelFileName || name == kCompleteFileName || parse_rank_file_name(name, &rank);
-    if (in_checkpoint) return p.parent_path().empty() ? "." : p.parent_path().string();
-    throw InputError(path, "not a checkpoint: pass a checkpoint folder (RUN/checkpoints/step_N) or its model.h5");
-  }
+  if (!fs::is_directory(p)) return std::nullopt;
   int64_t step = 0;
   std::string name = p.lexically_normal().filename().string();
   if (name.empty()) name = p.lexically_normal().parent_path().filename().string();
   if (parse_step_folder_name(name, &step) || has_entry(p, kCompleteFileName) || has_entry(p, kModelFileName))
-    return path;
+    return std::nullopt;
   fs::path run_dir = name == "checkpoints" ? p.lexically_normal().parent_path() : p;
   if (!fs::is_directory(checkpoints_dir(run_dir.string())))
     throw InputError(path, "not a checkpoint folder (no COMPLETE or model.h5) and not a run folder (no checkpoints/)");
-  std::optional<CheckpointRef> latest = find_latest_complete(run_dir.string());
-  if (!latest) throw InputError(path, "the run has no complete checkpoint");
-  return latest->folder;
+  return run_dir.string();
+}
+
+std::string resolve_checkpoint_path(const std::string& path) {
+  if (std::optional<std::string> run_dir = run_folder_of(path)) {
+    std::optional<CheckpointRef> latest = find_latest_complete(*run_dir);
+    if (!latest) throw InputError(path, "the run has no complete checkpoint");
+    return latest->folder;
+  }
+  fs::path p(path);
+  if (fs::is_directory(p)) return path;
+  std::string name = p.filename().string();
+  int rank = 0;
+  bool in_checkpoint = name == kModelFileName || name == kCompleteFileName || parse_rank_file_name(name, &rank);
+  if (in_checkpoint) return p.parent_path().empty() ? "." : p.parent_path().string();
+  throw InputError(path, "not a checkpoint: pass a checkpoint folder (RUN/checkpoints/step_N) or its model.h5");
+}
+
+std::vector<CheckpointRef> eval_checkpoints(const std::string& run_dir) {
+  std::vector<CheckpointRef> out;
+  for (const auto& [step, folder] : step_folders_newest_first(run_dir)) {
+    try {
+      CheckpointRef ref = open_checkpoint(folder);
+      if (ref.manifest.eval) out.push_back(std::move(ref));
+    } catch (const InputError& e) {
+      spdlog::warn("skipping checkpoint {}: {}", folder, e.what());
+    }
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
 }
 
 void check_world_size(const CheckpointRef& checkpoint, int world_size) {

@@ -14,6 +14,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "checkpoints/checkpoint_manifest.h"
 #include "checkpoints/state_bundle.h"
@@ -37,6 +38,15 @@ std::optional<CheckpointRef> find_latest_complete(const std::string& run_dir);
 // (model.h5, rank_*.h5, COMPLETE), or a run folder / its checkpoints folder
 // (meaning its latest complete checkpoint). Returns the step folder.
 std::string resolve_checkpoint_path(const std::string& path);
+
+// The run folder `path` names (a run folder or its checkpoints/ folder), or
+// nullopt when it names a checkpoint folder or a file in one.
+std::optional<std::string> run_folder_of(const std::string& path);
+
+// The checkpoints of a run taken at an evaluation (COMPLETE says so), oldest
+// first. Reads only each COMPLETE; a folder whose COMPLETE is missing or does
+// not parse is skipped with a warning. Loading verifies the files.
+std::vector<CheckpointRef> eval_checkpoints(const std::string& run_dir);
 
 // Resuming needs the world size the checkpoint was written with: the carry
 // and loader cursor are per rank. Throws an InputError that says what to do.

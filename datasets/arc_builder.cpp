@@ -38,19 +38,38 @@ struct SplitLayout {
   std::vector<int32_t> puzzle_version;
 };
 
+// Every grid of every task fits the canvas (augmentations only swap sides).
+void check_canvas(const std::vector<ArcSubset>& subsets, int canvas) {
+  for (const ArcSubset& s : subsets) {
+    for (const ArcTask& t : s.tasks) {
+      for (const auto* pairs : {&t.train, &t.test}) {
+        for (const ArcPair& p : *pairs) {
+          const int side = std::max({p.input.rows, p.input.cols, p.output.rows, p.output.cols});
+          if (side > canvas)
+            throw InputError(s.dir, "task " + t.name + " has a grid with a side of " + std::to_string(side) +
+                                        ", larger than the canvas (--canvas " + std::to_string(canvas) + ")");
+        }
+      }
+    }
+  }
+}
+
 std::vector<ArcSubset> load_subsets(const ArcBuildOptions& o, size_t* test_subset) {
-  if (o.subsets.empty()) throw InputError("--subsets", "give at least one ARC task folder");
+  if (o.subsets.empty()) throw InputError("--subsets", "give at least one ARC task folder or challenges file");
   if (o.augment < 0) throw InputError("--augment", "must be 0 or more");
+  if (o.canvas < 2 || o.canvas > kArcCanvasSize)
+    throw InputError("--canvas", "must be in [2, 30], got " + std::to_string(o.canvas));
   std::vector<ArcSubset> subsets;
   std::error_code ec;
   *test_subset = o.subsets.size();
   for (size_t i = 0; i < o.subsets.size(); ++i) {
-    subsets.push_back(load_arc_subset(o.subsets[i]));
-    if (fs::weakly_canonical(o.subsets[i], ec) == fs::weakly_canonical(o.test_set, ec)) *test_subset = i;
+    const bool is_test = fs::weakly_canonical(o.subsets[i], ec) == fs::weakly_canonical(o.test_set, ec);
+    subsets.push_back(load_arc_subset(o.subsets[i], is_test ? o.test_solutions : ""));
+    if (is_test) *test_subset = i;
   }
   if (*test_subset == o.subsets.size()) {
     throw InputError("--test-set", o.test_set +
-                                       " must also be one of the --subsets folders (its demonstrations are "
+                                       " must also be one of the --subsets (its demonstrations are "
                                        "trained on, its test pairs form the test split)");
   }
   std::map<std::string, std::string> owner;  // task name -> folder
@@ -62,6 +81,7 @@ std::vector<ArcSubset> load_subsets(const ArcBuildOptions& o, size_t* test_subse
       }
     }
   }
+  check_canvas(subsets, o.canvas);
   return subsets;
 }
 
@@ -73,7 +93,13 @@ std::vector<TaskPlan> plan_tasks(const std::vector<ArcSubset>& subsets, size_t t
       p.task = &t;
       p.key = hash_name(t.name);
       for (const ArcPair& pair : t.train) p.train_pairs.push_back(&pair);
-      for (const ArcPair& pair : t.test) (s == test_subset ? p.test_pairs : p.train_pairs).push_back(&pair);
+      for (const ArcPair& pair : t.test) {
+        if (s == test_subset) {
+          p.test_pairs.push_back(&pair);
+        } else if (pair.has_output()) {  // an unknown output teaches nothing
+          p.train_pairs.push_back(&pair);
+        }
+      }
       plans.push_back(std::move(p));
     }
   }
@@ -100,18 +126,21 @@ SplitLayout layout_split(const std::vector<TaskPlan>& plans, bool test) {
 // Where example `example` of a train puzzle sits on the canvas: one random
 // example per puzzle (the anchor) stays at the top-left, the others move to a
 // random offset where both its grids fit.
-std::pair<int, int> train_offset(uint64_t seed, const TaskPlan& p, int version, int example, const Grid& in,
-                                 const Grid& out) {
+std::pair<int, int> train_offset(uint64_t seed, int canvas, const TaskPlan& p, int version, int example,
+                                 const Grid& in, const Grid& out) {
   Rng anchor_rng({seed, p.key, uint64_t(version), kStreamAnchorExample});
   if (static_cast<int>(anchor_rng.uniform(p.train_pairs.size())) == example) return {0, 0};
   Rng rng({seed, p.key, uint64_t(version), uint64_t(example), kStreamTranslate});
-  const int row0 = int(rng.uniform(kArcCanvasSize - std::max(in.rows, out.rows) + 1));
-  const int col0 = int(rng.uniform(kArcCanvasSize - std::max(in.cols, out.cols) + 1));
+  const int row0 = int(rng.uniform(canvas - std::max(in.rows, out.rows) + 1));
+  const int col0 = int(rng.uniform(canvas - std::max(in.cols, out.cols) + 1));
   return {row0, col0};
 }
 
-RowEncoder make_encoder(const std::vector<TaskPlan>& plans, const SplitLayout& layout, bool test, uint64_t seed) {
-  return [&plans, &layout, test, seed](int64_t begin, int64_t end, uint8_t* inputs, uint8_t* labels) {
+RowEncoder make_encoder(const std::vector<TaskPlan>& plans, const SplitLayout& layout, bool test, uint64_t seed,
+                        int canvas) {
+  const int64_t seq_len = int64_t(canvas) * canvas;
+  return [&plans, &layout, test, seed, canvas, seq_len](int64_t begin, int64_t end, uint8_t* inputs,
+                                                          uint8_t* labels) {
     const auto& offsets = layout.index.puzzle_indices;
     size_t puzzle = std::upper_bound(offsets.begin(), offsets.end(), begin) - offsets.begin() - 1;
     for (int64_t row = begin; row < end; ++row) {
@@ -122,9 +151,9 @@ RowEncoder make_encoder(const std::vector<TaskPlan>& plans, const SplitLayout& l
       const ArcPair& pair = *(test ? p.test_pairs : p.train_pairs)[example];
       const Grid in = augment_grid(pair.input, p.versions[version]);
       const Grid out = augment_grid(pair.output, p.versions[version]);
-      const auto [row0, col0] = test ? std::pair{0, 0} : train_offset(seed, p, version, example, in, out);
-      encode_arc_grid(in, row0, col0, inputs + (row - begin) * kArcSeqLen);
-      encode_arc_grid(out, row0, col0, labels + (row - begin) * kArcSeqLen);
+      const auto [row0, col0] = test ? std::pair{0, 0} : train_offset(seed, canvas, p, version, example, in, out);
+      encode_arc_grid(in, row0, col0, inputs + (row - begin) * seq_len, canvas);
+      encode_arc_grid(out, row0, col0, labels + (row - begin) * seq_len, canvas);
     }
   };
 }
@@ -132,11 +161,14 @@ RowEncoder make_encoder(const std::vector<TaskPlan>& plans, const SplitLayout& l
 std::string builder_json(const ArcBuildOptions& o, const std::vector<ArcSubset>& subsets) {
   nlohmann::json sources = nlohmann::json::array();
   for (const ArcSubset& s : subsets) {
-    sources.push_back({{"folder", s.dir}, {"tasks", s.tasks.size()}, {"sha256", s.sha256}});
+    nlohmann::json source = {{"folder", s.dir}, {"tasks", s.tasks.size()}, {"sha256", s.sha256}};
+    if (!s.solutions.empty()) source["solutions"] = s.solutions;
+    sources.push_back(std::move(source));
   }
   return nlohmann::json{
       {"command", "recur data arc"},
-      {"arguments", {{"subsets", o.subsets}, {"test_set", o.test_set}, {"augment", o.augment}, {"seed", o.seed}}},
+      {"arguments",
+       {{"subsets", o.subsets}, {"test_set", o.test_set}, {"augment", o.augment}, {"seed", o.seed}, {"canvas", o.canvas}}},
       {"seed", o.seed},
       {"sources", sources}}
       .dump();
@@ -165,14 +197,14 @@ ArcBuildReport build_arc_dataset(const ArcBuildOptions& o) {
   }
   const SplitLayout train = layout_split(plans, false), test = layout_split(plans, true);
   contents.header = {kArcVocabSize,
-                     kArcSeqLen,
+                     int64_t(o.canvas) * o.canvas,
                      kArcPadToken,
                      /*ignore_label_id=*/kArcPadToken,
                      /*blank_identifier_id=*/0,
                      static_cast<int64_t>(contents.identifiers.size()),
                      builder_json(o, subsets)};
-  contents.train = {train.index, make_encoder(plans, train, false, o.seed)};
-  contents.test = {test.index, make_encoder(plans, test, true, o.seed)};
+  contents.train = {train.index, make_encoder(plans, train, false, o.seed, o.canvas)};
+  contents.test = {test.index, make_encoder(plans, test, true, o.seed, o.canvas)};
   contents.test_puzzles_json = test_puzzles.dump();
   write_puzzle_file(o.out, contents, o.threads);
 

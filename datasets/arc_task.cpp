@@ -47,7 +47,7 @@ Grid parse_grid(const json& j, const std::string& file, const std::string& what)
   return g;
 }
 
-std::vector<ArcPair> parse_pairs(const json& task, const char* key, const std::string& file) {
+std::vector<ArcPair> parse_pairs(const json& task, const char* key, const std::string& file, bool output_required) {
   if (!task.contains(key) || !task[key].is_array() || task[key].empty()) {
     throw InputError(file, std::string("needs a non-empty \"") + key + "\" list of pairs");
   }
@@ -57,12 +57,22 @@ std::vector<ArcPair> parse_pairs(const json& task, const char* key, const std::s
     const std::string what = std::string(key) + " pair " + std::to_string(i);
     if (!list[i].is_object()) throw InputError(file, what + " is not an object");
     for (const char* side : {"input", "output"}) {
-      if (!list[i].contains(side)) throw InputError(file, what + " has no \"" + side + "\" grid");
+      if (!list[i].contains(side) && (output_required || side == std::string("input")))
+        throw InputError(file, what + " has no \"" + side + "\" grid");
     }
-    pairs.push_back(
-        {parse_grid(list[i]["input"], file, what + " input"), parse_grid(list[i]["output"], file, what + " output")});
+    ArcPair pair{parse_grid(list[i]["input"], file, what + " input"), Grid{}};
+    if (list[i].contains("output")) pair.output = parse_grid(list[i]["output"], file, what + " output");
+    pairs.push_back(std::move(pair));
   }
   return pairs;
+}
+
+json parse_json_file(const std::string& path, const std::string& text) {
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw InputError(path, std::string("malformed JSON: ") + e.what());
+  }
 }
 
 std::string read_text(const fs::path& path) {
@@ -88,6 +98,64 @@ std::vector<fs::path> task_files(const fs::path& dir) {
   return files;
 }
 
+ArcTask parse_task_object(const json& task, const std::string& name, const std::string& file, bool output_required) {
+  if (!task.is_object()) throw InputError(file, "is not a JSON object with \"train\" and \"test\" lists");
+  return ArcTask{name, parse_pairs(task, "train", file, true), parse_pairs(task, "test", file, output_required)};
+}
+
+std::string sha256_of(const std::string& text) {
+  Sha256 digest;
+  digest.update(text);
+  return digest.hex_digest();
+}
+
+// Sets each task's test outputs from an ARC Prize solutions object.
+void read_solutions(const std::string& path, std::vector<ArcTask>& tasks, const std::string& text) {
+  const json solutions = parse_json_file(path, text);
+  if (!solutions.is_object()) throw InputError(path, "is not a JSON object of task id -> list of test outputs");
+  std::map<std::string, ArcTask*> by_name;
+  for (ArcTask& t : tasks) by_name[t.name] = &t;
+  for (const auto& [name, outputs] : solutions.items()) {
+    if (!by_name.count(name)) throw InputError(path, "task " + name + " is not in the challenges file");
+  }
+  for (ArcTask& t : tasks) {
+    const std::string where = path + ": task " + t.name;
+    if (!solutions.contains(t.name)) throw InputError(path, "task " + t.name + " is missing (the challenges file has it)");
+    const json& outputs = solutions[t.name];
+    if (!outputs.is_array() || outputs.size() != t.test.size())
+      throw InputError(where, "has " + (outputs.is_array() ? std::to_string(outputs.size()) : std::string("no list of")) +
+                                  " test outputs, but the challenges file has " + std::to_string(t.test.size()) +
+                                  " test inputs");
+    for (size_t i = 0; i < outputs.size(); ++i)
+      t.test[i].output = parse_grid(outputs[i], where, "test output " + std::to_string(i));
+  }
+}
+
+ArcSubset load_arc_challenges(const std::string& path, const std::string& solutions_path) {
+  const std::string text = read_text(path);
+  const json challenges = parse_json_file(path, text);
+  if (!challenges.is_object() || challenges.empty())
+    throw InputError(path, "is not a non-empty JSON object of task id -> task");
+  // The order of a folder of <id>.json files (load_arc_subset), so both layouts agree.
+  std::vector<std::string> names;
+  for (const auto& [name, task] : challenges.items()) names.push_back(name);
+  std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) { return a + ".json" < b + ".json"; });
+  ArcSubset subset{path, "", {}, {}};
+  for (const std::string& name : names)
+    subset.tasks.push_back(parse_task_object(challenges[name], name, path + ": task " + name, /*output_required=*/false));
+  std::string digest_text = fs::path(path).filename().string() + '\0' + sha256_of(text) + '\n';
+  const std::string solutions = solutions_path.empty() ? arc_solutions_path(path) : solutions_path;
+  if (!solutions_path.empty() && !fs::exists(solutions)) throw InputError(solutions, "no such solutions file");
+  if (fs::exists(solutions)) {
+    const std::string solutions_text = read_text(solutions);
+    read_solutions(solutions, subset.tasks, solutions_text);
+    subset.solutions = solutions;
+    digest_text += fs::path(solutions).filename().string() + '\0' + sha256_of(solutions_text) + '\n';
+  }
+  subset.sha256 = sha256_of(digest_text);
+  return subset;
+}
+
 }  // namespace
 
 json grid_to_json(const Grid& g) {
@@ -100,28 +168,39 @@ json grid_to_json(const Grid& g) {
   return rows;
 }
 
-ArcTask parse_arc_task(const std::string& json_text, const std::string& name, const std::string& file) {
-  json task;
-  try {
-    task = json::parse(json_text);
-  } catch (const json::parse_error& e) {
-    throw InputError(file, std::string("malformed JSON: ") + e.what());
-  }
-  if (!task.is_object()) throw InputError(file, "is not a JSON object with \"train\" and \"test\" lists");
-  return ArcTask{name, parse_pairs(task, "train", file), parse_pairs(task, "test", file)};
+ArcTask parse_arc_task(const std::string& json_text, const std::string& name, const std::string& file,
+                       TestOutputs test_outputs) {
+  const json task = parse_json_file(file, json_text);
+  return parse_task_object(task, name, file, test_outputs == TestOutputs::kRequired);
 }
 
 ArcTask load_arc_task(const std::string& path) {
   return parse_arc_task(read_text(path), fs::path(path).stem().string(), path);
 }
 
-ArcSubset load_arc_subset(const std::string& dir) {
+bool is_arc_challenges_file(const std::string& path) {
+  const std::string name = fs::path(path).filename().string();
+  const std::string suffix = "challenges.json";
+  return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string arc_solutions_path(const std::string& challenges_path) {
+  const fs::path p(challenges_path);
+  std::string name = p.filename().string();
+  name.replace(name.rfind("challenges"), std::string("challenges").size(), "solutions");
+  return (p.parent_path() / name).string();
+}
+
+ArcSubset load_arc_subset(const std::string& dir, const std::string& solutions) {
   std::error_code ec;
-  if (!fs::exists(dir, ec)) throw InputError(dir, "no such folder");
-  if (!fs::is_directory(dir, ec)) throw InputError(dir, "is not a folder of ARC task .json files");
+  if (!fs::exists(dir, ec)) throw InputError(dir, "no such folder or file");
+  if (fs::is_regular_file(dir, ec) && is_arc_challenges_file(dir)) return load_arc_challenges(dir, solutions);
+  if (!solutions.empty()) throw InputError(solutions, "solutions go with an ARC Prize challenges file, not a folder");
+  if (!fs::is_directory(dir, ec))
+    throw InputError(dir, "is neither a folder of ARC task .json files nor an ARC Prize ..._challenges.json file");
   const std::vector<fs::path> files = task_files(dir);
   if (files.empty()) throw InputError(dir, "no .json task files (looked in the folder and its subfolders)");
-  ArcSubset subset{dir, {}, {}};
+  ArcSubset subset{dir, "", {}, {}};
   Sha256 digest;
   std::map<std::string, std::string> seen;  // task name -> file
   for (const fs::path& rel : files) {
@@ -144,8 +223,11 @@ nlohmann::json arc_task_to_json(const ArcTask& task) {
   json out = json::object();
   for (const auto& [key, pairs] : {std::pair{"train", &task.train}, std::pair{"test", &task.test}}) {
     json list = json::array();
-    for (const ArcPair& p : *pairs)
-      list.push_back({{"input", grid_to_json(p.input)}, {"output", grid_to_json(p.output)}});
+    for (const ArcPair& p : *pairs) {
+      json pair = {{"input", grid_to_json(p.input)}};
+      if (p.has_output()) pair["output"] = grid_to_json(p.output);
+      list.push_back(std::move(pair));
+    }
     out[key] = std::move(list);
   }
   return out;

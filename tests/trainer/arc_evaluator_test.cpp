@@ -1,17 +1,25 @@
 // The ARC scorer on hand-made predictions: augmented versions voting for the
-// same answer, ties broken by confidence, pass@K, the submission file, and
+// same answer, ties broken by confidence, pass@K under both papers' task
+// rules with Wilson intervals, the submission and predictions files, and
 // pooling votes across ranks and evaluations.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
 
 #include "common/error.h"
 #include "datasets/arc_augmentation.h"
 #include "datasets/arc_encoding.h"
 #include "datasets/arc_task.h"
+#include "recur_process.h"
 #include "trainer/eval/arc_evaluator.h"
+#include "trainer/eval/wilson_interval.h"
 
 namespace recur::trainer {
 namespace {
 
+namespace fs = std::filesystem;
 using datasets::ArcAugmentation;
 using datasets::Grid;
 
@@ -67,7 +75,8 @@ class ArcEvaluatorTest : public ::testing::Test {
     return p.dump();
   }
 
-  static void add(ArcEvaluator& ev, const std::vector<Row>& rows) {
+  // One evaluation batch of `rows` (labels are not read by the scorer).
+  static void add(Evaluator& ev, const std::vector<Row>& rows) {
     std::vector<int32_t> inputs, preds, ids;
     std::vector<float> q;
     for (const Row& r : rows) {
@@ -77,8 +86,21 @@ class ArcEvaluatorTest : public ::testing::Test {
       ids.push_back(r.id);
       q.push_back(r.q_logit);
     }
-    ev.add_batch(inputs.data(), preds.data(), q.data(), ids.data(), static_cast<int64_t>(rows.size()),
-                 datasets::kArcSeqLen, /*blank_id=*/0);
+    const int64_t n = static_cast<int64_t>(rows.size());
+    auto tensor = [](auto& v, at::IntArrayRef shape, torch::ScalarType t) {
+      return torch::from_blob(v.data(), shape, torch::TensorOptions().dtype(t)).clone();
+    };
+    const torch::Tensor in = tensor(inputs, {n, datasets::kArcSeqLen}, torch::kInt32);
+    ev.consume({in, torch::full_like(in, -100), tensor(preds, {n, datasets::kArcSeqLen}, torch::kInt32),
+                tensor(q, {n}, torch::kFloat32), tensor(ids, {n}, torch::kInt32), /*blank_identifier_id=*/0});
+  }
+
+  // begin, one batch, gather (one rank), result.
+  static nlohmann::json evaluate_rows(ArcEvaluator& ev, const std::vector<Row>& rows) {
+    ev.begin();
+    add(ev, rows);
+    ev.absorb(ev.local_bytes());
+    return ev.result();
   }
 
   // taskA: the original and the rotated version both answer a_out, the flipped
@@ -103,20 +125,20 @@ TEST_F(ArcEvaluatorTest, VotesAcrossAugmentationsAndBreaksTiesByConfidence) {
   EvaluatorConfig cfg;
   cfg.pass_Ks = {1, 2, 5};
   ArcEvaluator ev(identifiers(), test_puzzles(), cfg, "test.h5");
-  ev.begin_eval();
-  add(ev, rows());
-  ev.pool_votes(ev.local_votes());
-  ArcResult r = ev.result();
+  const nlohmann::json r = evaluate_rows(ev, rows());
   // pass@1: taskA 1/1, taskB 0/2 -> 0.5; pass@2: taskA 1, taskB 1/2 -> 0.75.
-  EXPECT_DOUBLE_EQ(r.metrics.at("ARC/pass@1"), 0.5);
-  EXPECT_DOUBLE_EQ(r.metrics.at("ARC/pass@2"), 0.75);
-  EXPECT_DOUBLE_EQ(r.metrics.at("ARC/pass@5"), 0.75);
+  EXPECT_DOUBLE_EQ(r.at("ARC/pass@1"), 0.5);
+  EXPECT_DOUBLE_EQ(r.at("ARC/pass@2"), 0.75);
+  EXPECT_DOUBLE_EQ(r.at("ARC/pass@5"), 0.75);
+  EXPECT_EQ(r.at("ARC/task_rule"), "fraction");
+  EXPECT_EQ(r.at("ARC/tasks"), 2);
 
-  const auto& a = r.submission.at("taskA");
+  const nlohmann::json sub = ev.submission();
+  const auto& a = sub.at("taskA");
   ASSERT_EQ(a.size(), 1u);
   EXPECT_EQ(a[0].at("attempt_1"), nlohmann::json::parse("[[1,1],[2,2],[3,3]]"));
   EXPECT_EQ(a[0].at("attempt_2"), nlohmann::json::parse("[[7]]"));
-  const auto& b = r.submission.at("taskB");
+  const auto& b = sub.at("taskB");
   ASSERT_EQ(b.size(), 2u);
   EXPECT_EQ(b[0].at("attempt_1"), nlohmann::json::parse("[[1,1],[1,1]]"));
   EXPECT_EQ(b[0].at("attempt_2"), nlohmann::json::parse("[[1,0],[0,1]]"));
@@ -124,19 +146,64 @@ TEST_F(ArcEvaluatorTest, VotesAcrossAugmentationsAndBreaksTiesByConfidence) {
   EXPECT_EQ(b[1].at("attempt_2"), nlohmann::json::parse("[[0]]"));
 }
 
+// HRM's notebook counts a task only when all its test inputs are solved:
+// taskB (1 of 2 at pass@2) scores 0 instead of 1/2.
+TEST_F(ArcEvaluatorTest, AllInputsRuleCountsATaskOnlyWhenEveryTestInputIsSolved) {
+  EvaluatorConfig cfg;
+  cfg.pass_Ks = {1, 2};
+  cfg.task_rule = "all";
+  ArcEvaluator ev(identifiers(), test_puzzles(), cfg, "test.h5");
+  nlohmann::json r = evaluate_rows(ev, rows());
+  EXPECT_DOUBLE_EQ(r.at("ARC/pass@1"), 0.5);  // taskA only
+  EXPECT_DOUBLE_EQ(r.at("ARC/pass@2"), 0.5);  // taskB's second input has no vote
+  EXPECT_EQ(r.at("ARC/task_rule"), "all");
+  // With taskB's second input solved too, taskB counts: both rules agree on 1.
+  std::vector<Row> more = rows();
+  more.push_back({4, b_in2, b_out2, 0.0f});
+  r = evaluate_rows(ev, more);
+  EXPECT_DOUBLE_EQ(r.at("ARC/pass@2"), 1.0);
+  EXPECT_DOUBLE_EQ(r.at("ARC/pass@1"), 0.5);
+}
+
+// Wilson 95% intervals over the 2 tasks: p = 0.5 of n = 2 gives
+// [0.0945, 0.9055], p = 0.75 of 2 gives [0.1979, 0.9733] (closed form).
+TEST_F(ArcEvaluatorTest, EveryPassAtKCarriesItsWilsonInterval) {
+  EvaluatorConfig cfg;
+  cfg.pass_Ks = {1, 2};
+  ArcEvaluator ev(identifiers(), test_puzzles(), cfg, "test.h5");
+  const nlohmann::json r = evaluate_rows(ev, rows());
+  EXPECT_NEAR(r.at("ARC/pass@1/ci95_low"), 0.094531, 1e-6);
+  EXPECT_NEAR(r.at("ARC/pass@1/ci95_high"), 0.905469, 1e-6);
+  EXPECT_NEAR(r.at("ARC/pass@2/ci95_low"), 0.197867, 1e-6);
+  EXPECT_NEAR(r.at("ARC/pass@2/ci95_high"), 0.973323, 1e-6);
+}
+
+TEST(WilsonInterval, MatchesTheClosedFormAndStaysInTheUnitInterval) {
+  // 45 of 100: centre (0.45 + 1.92/100) / 1.0384, half-width 0.0963 (tables).
+  const Interval ci = wilson_interval(0.45, 100);
+  EXPECT_NEAR(ci.low, 0.3561, 1e-4);
+  EXPECT_NEAR(ci.high, 0.5475, 1e-4);
+  EXPECT_DOUBLE_EQ(wilson_interval(0.0, 10).low, 0.0);
+  EXPECT_NEAR(wilson_interval(0.0, 10).high, 0.2775, 1e-4);
+  EXPECT_DOUBLE_EQ(wilson_interval(1.0, 10).high, 1.0);
+  EXPECT_NEAR(wilson_interval(1.0, 10).low, 0.7225, 1e-4);
+  EXPECT_DOUBLE_EQ(wilson_interval(0.5, 0).low, 0.0);
+  EXPECT_DOUBLE_EQ(wilson_interval(0.5, 0).high, 1.0);
+}
+
 TEST_F(ArcEvaluatorTest, PoolsVotesFromSeveralRanks) {
   EvaluatorConfig cfg;
   cfg.pass_Ks = {1, 2};
   std::vector<Row> all = rows();
   ArcEvaluator rank0(identifiers(), test_puzzles(), cfg, "t.h5"), rank1(identifiers(), test_puzzles(), cfg, "t.h5");
-  rank0.begin_eval();
-  rank1.begin_eval();
+  rank0.begin();
+  rank1.begin();
   add(rank0, {all[0], all[3]});
   add(rank1, {all[1], all[2], all[4]});
-  rank0.pool_votes(rank0.local_votes());
-  rank0.pool_votes(rank1.local_votes());
-  EXPECT_DOUBLE_EQ(rank0.result().metrics.at("ARC/pass@1"), 0.5);
-  EXPECT_DOUBLE_EQ(rank0.result().metrics.at("ARC/pass@2"), 0.75);
+  rank0.absorb(rank0.local_bytes());
+  rank0.absorb(rank1.local_bytes());
+  EXPECT_DOUBLE_EQ(rank0.result().at("ARC/pass@1"), 0.5);
+  EXPECT_DOUBLE_EQ(rank0.result().at("ARC/pass@2"), 0.75);
 }
 
 TEST_F(ArcEvaluatorTest, AggregatedVotingKeepsEarlierEvaluations) {
@@ -146,17 +213,12 @@ TEST_F(ArcEvaluatorTest, AggregatedVotingKeepsEarlierEvaluations) {
     cfg.pass_Ks = {1};
     cfg.aggregated_voting = aggregated;
     ArcEvaluator ev(identifiers(), test_puzzles(), cfg, "t.h5");
+    EXPECT_EQ(ev.pools_evaluations(), aggregated);
     // First evaluation: taskA gets only the wrong answer.
-    ev.begin_eval();
-    add(ev, {all[2]});
-    ev.pool_votes(ev.local_votes());
-    EXPECT_DOUBLE_EQ(ev.result().metrics.at("ARC/pass@1"), 0.0);
+    EXPECT_DOUBLE_EQ(evaluate_rows(ev, {all[2]}).at("ARC/pass@1"), 0.0);
     // Second evaluation: one right vote. Pooled with the first it only ties
     // (1 vote each, the wrong one more confident); alone it wins.
-    ev.begin_eval();
-    add(ev, {all[0]});
-    ev.pool_votes(ev.local_votes());
-    EXPECT_DOUBLE_EQ(ev.result().metrics.at("ARC/pass@1"), aggregated ? 0.0 : 0.5) << aggregated;
+    EXPECT_DOUBLE_EQ(evaluate_rows(ev, {all[0]}).at("ARC/pass@1"), aggregated ? 0.0 : 0.5) << aggregated;
   }
 }
 
@@ -164,13 +226,45 @@ TEST_F(ArcEvaluatorTest, PooledVotesSurviveACheckpointRoundTrip) {
   EvaluatorConfig cfg;
   cfg.pass_Ks = {1, 2};
   ArcEvaluator ev(identifiers(), test_puzzles(), cfg, "t.h5");
-  ev.begin_eval();
-  add(ev, rows());
-  ev.pool_votes(ev.local_votes());
+  evaluate_rows(ev, rows());
   ArcEvaluator restored(identifiers(), test_puzzles(), cfg, "t.h5");
-  restored.restore_pooled_votes(ev.pooled_votes());
-  EXPECT_EQ(restored.result().metrics, ev.result().metrics);
-  EXPECT_EQ(restored.result().submission, ev.result().submission);
+  restored.restore(ev.state());
+  EXPECT_EQ(restored.result(), ev.result());
+  EXPECT_EQ(restored.submission(), ev.submission());
+}
+
+// arc_predictions.json: per test input the input, the truth, the vote total,
+// the ranked candidates (at most saved_candidates) and where the truth ranks.
+TEST_F(ArcEvaluatorTest, PredictionsFileHoldsRankedCandidatesWithCountsAndConfidence) {
+  EvaluatorConfig cfg;
+  cfg.saved_candidates = 1;
+  ArcEvaluator ev(identifiers(), test_puzzles(), cfg, "t.h5");
+  evaluate_rows(ev, rows());
+  const fs::path dir = fs::temp_directory_path() / ("recur_arc_predictions_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  ev.write_outputs(dir.string(), 7);
+  const nlohmann::json p = nlohmann::json::parse(recur::testing::read_whole_file((dir / "arc_predictions.json").string()));
+  EXPECT_EQ(nlohmann::json::parse(recur::testing::read_whole_file((dir / "submission.json").string())), ev.submission());
+  fs::remove_all(dir);
+  EXPECT_EQ(p.at("format"), "recur-arc-predictions");
+  EXPECT_EQ(p.at("step"), 7);
+  const nlohmann::json& a = p.at("tasks").at("taskA");
+  EXPECT_EQ(a.at("train").size(), 1u);
+  const nlohmann::json& a0 = a.at("test").at(0);
+  EXPECT_EQ(a0.at("input"), datasets::grid_to_json(a_in));
+  EXPECT_EQ(a0.at("output"), datasets::grid_to_json(a_out));
+  EXPECT_EQ(a0.at("votes"), 3);
+  EXPECT_EQ(a0.at("distinct"), 2);
+  EXPECT_EQ(a0.at("truth_rank"), 1);
+  ASSERT_EQ(a0.at("candidates").size(), 1u);  // saved_candidates
+  EXPECT_EQ(a0.at("candidates")[0].at("grid"), datasets::grid_to_json(a_out));
+  EXPECT_EQ(a0.at("candidates")[0].at("count"), 2);
+  // mean sigmoid(q) of the two right votes: (sigmoid(0) + sigmoid(-1)) / 2.
+  EXPECT_NEAR(a0.at("candidates")[0].at("mean_q").get<double>(), (0.5 + 1 / (1 + std::exp(1.0))) / 2, 1e-12);
+  const nlohmann::json& b = p.at("tasks").at("taskB").at("test");
+  EXPECT_EQ(b.at(0).at("truth_rank"), 2);
+  EXPECT_TRUE(b.at(1).at("truth_rank").is_null());
+  EXPECT_EQ(b.at(1).at("votes"), 0);
 }
 
 TEST_F(ArcEvaluatorTest, MalformedTestPuzzlesNameTheFile) {

@@ -68,7 +68,7 @@ std::vector<std::string> data_command(const std::vector<std::string>& lines) {
   return {std::istream_iterator<std::string>(words), std::istream_iterator<std::string>()};
 }
 
-int64_t parameter_count(const ActModel& m) {
+int64_t recipe_parameter_count(const ActModel& m) {
   int64_t n = 0;
   for (const auto& [name, p] : m.named_parameters()) n += p.numel();
   return n;
@@ -94,7 +94,7 @@ TEST(Recipes, EveryRecipeMatchesItsPublishedParameterCount) {
     arch.forward_dtype = "float32";
     const auto model =
         make_model(arch, {shape.vocab_size, shape.seq_len, /*num_puzzle_identifiers=*/3}, torch::kCPU, 0);
-    EXPECT_EQ(parameter_count(*model), std::stoll(count_text));
+    EXPECT_EQ(recipe_parameter_count(*model), std::stoll(count_text));
     ++checked;
   }
   EXPECT_GE(checked, 9);  // the 9 published experiments at least

@@ -13,9 +13,11 @@
 
 #include "common/error.h"
 #include "datasets/arc_builder.h"
+#include "datasets/arc_generator.h"
 #include "datasets/maze_builder.h"
 #include "datasets/parallel_for.h"
 #include "datasets/sudoku_builder.h"
+#include "trainer/train/run_dir.h"
 
 namespace recur::trainer {
 namespace {
@@ -37,20 +39,69 @@ void check_threads(int threads) {
   if (threads < 1) throw InputError("--threads", "must be at least 1");
 }
 
+// `recur data arc --generate N --out X_challenges.json`: synthetic tasks in the ARC Prize layout.
+void generate_arc(const datasets::ArcGenerateOptions& g) {
+  if (!datasets::is_arc_challenges_file(g.out))
+    throw InputError("--out", "with --generate, name the ..._challenges.json file to write (got " + g.out + ")");
+  const auto start = Clock::now();
+  const std::vector<datasets::ArcTask> tasks = datasets::generate_arc_tasks(g);
+  const std::filesystem::path parent = std::filesystem::path(g.out).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent);
+  const std::string solutions = datasets::arc_solutions_path(g.out);
+  write_text_atomically(g.out, datasets::arc_challenges_json(tasks).dump());
+  write_text_atomically(solutions, datasets::arc_solutions_json(tasks).dump());
+  std::string families;
+  for (const std::string& f : g.families) families += (families.empty() ? "" : ",") + f;
+  std::cout << "recur data arc: generated " << tasks.size() << " tasks (" << families << ", grids up to "
+            << g.max_size << "x" << g.max_size << ", " << g.train_pairs << " demonstrations and " << g.test_pairs
+            << " test input(s) each)\n";
+  print_written(g.out, start);
+  print_written(solutions, start);
+}
+
 void add_arc(CLI::App& data) {
   auto o = std::make_shared<datasets::ArcBuildOptions>();
+  auto g = std::make_shared<datasets::ArcGenerateOptions>();
   o->threads = datasets::default_thread_count();
-  CLI::App* arc = data.add_subcommand("arc", "ARC task folders (ARC-AGI-1/2, ConceptARC) -> one augmented puzzle file");
-  arc->add_option("--subsets", o->subsets, "Task folders (JSON files, directly or one folder down)")->required();
-  arc->add_option("--test-set", o->test_set,
-                  "The --subsets folder whose test pairs form the test split (its demonstrations are trained on)")
+  CLI::App* arc = data.add_subcommand(
+      "arc", "ARC task folders or ARC Prize challenges files (ARC-AGI-1/2, ConceptARC) -> one augmented puzzle file");
+  auto* subsets = arc->add_option("--subsets", o->subsets,
+                                  "Task folders (JSON files, directly or one folder down) or ARC Prize "
+                                  "..._challenges.json files (test outputs from the sibling ..._solutions.json "
+                                  "where it exists)");
+  auto* test_set = arc->add_option("--test-set", o->test_set,
+                                   "The --subsets entry whose test pairs form the test split (its demonstrations are "
+                                   "trained on; without solutions it is predicted, not scored)");
+  arc->add_option("--out", o->out,
+                  "Output file, e.g. data/arc1-aug-1000.h5; with --generate the ..._challenges.json to write")
       ->required();
-  arc->add_option("--out", o->out, "Output file, e.g. data/arc1-aug-1000.h5")->required();
+  auto* generate = arc->add_option("--generate", g->tasks,
+                                   "Instead: write this many synthetic tasks (arc_generator.h) as ARC Prize "
+                                   "challenges/solutions files");
+  arc->add_option("--families", g->families, "Generated task families: dihedral, colours, translate, gravity")
+      ->delimiter(',')
+      ->needs(generate);
+  arc->add_option("--max-size", g->max_size, "Generated grids' largest side (3..30)")->capture_default_str()->needs(generate);
+  arc->add_option("--train-pairs", g->train_pairs, "Demonstrations per generated task")
+      ->capture_default_str()
+      ->needs(generate);
+  arc->add_option("--test-pairs", g->test_pairs, "Test inputs per generated task")->capture_default_str()->needs(generate);
+  generate->excludes(subsets)->excludes(test_set);
   arc->add_option("--augment", o->augment, "Augmented versions per task (dihedral + colour permutation)")
       ->capture_default_str();
   arc->add_option("--seed", o->seed, "Seed of every random choice")->capture_default_str();
+  arc->add_option("--canvas", o->canvas, "Side of the square canvas (seq_len = side^2; 30 for real ARC data)")
+      ->capture_default_str();
   arc->add_option("--threads", o->threads, "Worker threads (default: all cores)");
-  arc->callback([o] {
+  arc->callback([o, g, generate] {
+    if (generate->count() > 0) {
+      g->seed = o->seed;
+      g->out = o->out;
+      return generate_arc(*g);
+    }
+    if (o->subsets.empty() || o->test_set.empty())
+      throw InputError("--subsets/--test-set", "give the task sets with --subsets and the test set with --test-set "
+                                               "(or --generate N to write synthetic tasks)");
     check_threads(o->threads);
     const auto start = Clock::now();
     const datasets::ArcBuildReport r = datasets::build_arc_dataset(*o);

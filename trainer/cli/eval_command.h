@@ -1,4 +1,4 @@
-// `recur eval CHECKPOINT [--data FILE.h5] [--ema|--no-ema] [--out DIR] [key=value ...]`.
+// `recur eval RUN_DIR | CHECKPOINT... [--data FILE.h5] [--ema|--no-ema] [--out DIR] [key=value ...]`.
 #pragma once
 
 namespace CLI {

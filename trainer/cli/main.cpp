@@ -33,6 +33,7 @@
 #include "trainer/cli/export_command.h"
 #include "trainer/cli/inspect_command.h"
 #include "trainer/cli/report_command.h"
+#include "trainer/cli/predict_command.h"
 #include "trainer/cli/train_command.h"
 #include "trainer/cli/verify_golden_command.h"
 #include "trainer/cli/version.h"
@@ -68,6 +69,7 @@ int main(int argc, char** argv) {
   recur::trainer::add_train_command(app);
   recur::trainer::add_data_command(app);
   recur::trainer::add_eval_command(app);
+  recur::trainer::add_predict_command(app);
   recur::trainer::add_inspect_command(app);
   recur::trainer::add_export_command(app);
   recur::trainer::add_verify_golden_command(app);

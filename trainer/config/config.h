@@ -42,11 +42,16 @@ struct ArchConfig {
   double rope_theta = 10000.0;
 };
 
+// One entry of `evaluators` (trainer/eval/evaluator_registry.h lists the
+// names). Keys are shared by all evaluators; each reads the ones it uses.
 struct EvaluatorConfig {
-  std::string name = "arc";  // arc (ARC voting/pass@K); Sudoku/maze need no evaluator
+  std::string name = "arc";
+  // arc
   bool aggregated_voting = true;  // reference: votes accumulate across evaluations
   std::vector<int64_t> pass_Ks = {1, 2, 5, 10, 100, 1000};
   int64_t submission_K = 2;
+  std::string task_rule = "fraction";  // fraction (TRM) | all (HRM): how a task with several test inputs scores
+  int64_t saved_candidates = 10;       // candidates per test input kept in arc_predictions.json
 };
 
 struct Config {

@@ -7,6 +7,7 @@
 // --print-config and suggestions follow.
 #include "trainer/config/config_keys.h"
 
+#include "trainer/eval/evaluator_registry.h"
 #include "trainer/models/architecture.h"
 
 namespace recur::trainer::config_keys {
@@ -53,12 +54,17 @@ const char* architecture_doc() {
 const Schema<EvaluatorConfig>& evaluator_schema() {
   static const Schema<EvaluatorConfig> schema{{
       {RECUR_FIELD(EvaluatorConfig, name), "arc: ARC voting over augmentations, pass@K",
-       one_of({"arc"}, {{"arc@ARC", "arc"}})},
+       one_of(evaluator_names(), {{"arc@ARC", "arc"}})},
       {RECUR_FIELD(EvaluatorConfig, aggregated_voting),
-       "votes accumulate across evaluations (the reference behaviour)"},
-      {RECUR_FIELD(EvaluatorConfig, pass_Ks), "K values reported as ARC/pass@K", at_least(1)},
-      {RECUR_FIELD(EvaluatorConfig, submission_K), "attempts per test input in submission.json",
+       "arc: votes accumulate across evaluations (the reference behaviour)"},
+      {RECUR_FIELD(EvaluatorConfig, pass_Ks), "arc: K values reported as ARC/pass@K", at_least(1)},
+      {RECUR_FIELD(EvaluatorConfig, submission_K), "arc: attempts per test input in submission.json",
        at_least(1)},
+      {RECUR_FIELD(EvaluatorConfig, task_rule),
+       "arc: a task scores the fraction of its test inputs solved (TRM) or 1 only when all are (HRM)",
+       one_of({"fraction", "all"})},
+      {RECUR_FIELD(EvaluatorConfig, saved_candidates),
+       "arc: candidates per test input saved in arc_predictions.json", at_least(0)},
   }, {}};
   return schema;
 }
@@ -186,6 +192,15 @@ const std::vector<Rule>& config_rules() {
          const int64_t head_dim = c.arch.hidden_size / c.arch.num_heads;
          if (c.arch.pos_encodings != "rope" || head_dim % 2 == 0) return "";
          return "rope needs an even head size, got hidden_size / num_heads = " + str(head_dim);
+       }},
+      {"evaluators",
+       [](const Config& c) -> std::string {
+         for (size_t i = 0; i < c.evaluators.size(); ++i)
+           for (size_t j = 0; j < i; ++j)
+             if (c.evaluators[i].name == c.evaluators[j].name)
+               return "lists " + c.evaluators[i].name + " twice (entries " + str(int64_t(j)) + " and " +
+                      str(int64_t(i)) + "): their metrics would share names";
+         return "";
        }},
       {"epochs",
        [](const Config& c) -> std::string {

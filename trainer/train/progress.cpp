@@ -32,14 +32,34 @@ std::string Progress::format_duration(double seconds) {
   return buf;
 }
 
-void Progress::update(int64_t step, double loss, double accuracy, double samples_per_s, double train_seconds) {
+bool Progress::due(int64_t step) {
   const auto now = Clock::now();
   const double since_draw = std::chrono::duration<double>(now - last_draw_).count();
-  if (since_draw < (tty_ ? 0.25 : period_s_) && step != total_steps_) return;
+  if (since_draw < (tty_ ? 0.25 : period_s_) && step != total_steps_) return false;
   last_draw_ = now;
-  const double elapsed = std::chrono::duration<double>(now - start_).count();
+  return true;
+}
+
+double Progress::elapsed_s() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+
+double Progress::eta_s(int64_t step) const {
   const int64_t done_here = step - first_step_;
-  double eta = done_here > 0 ? elapsed / done_here * (total_steps_ - step) : NAN;
+  return done_here > 0 ? elapsed_s() / done_here * (total_steps_ - step) : NAN;
+}
+
+void Progress::draw(const char* line) {
+  if (tty_) {
+    std::fprintf(out_, "\r\033[K%s", line);  // redraw in place, clear the rest
+    line_open_ = true;
+  } else {
+    std::fprintf(out_, "%s\n", line);
+  }
+  std::fflush(out_);
+}
+
+void Progress::update(int64_t step, double loss, double accuracy, double samples_per_s, double train_seconds) {
+  if (!due(step)) return;
+  double eta = eta_s(step);
   // The budget counts training time only (not evaluations), like max_train_minutes.
   const double budget_left = budget_s_ - train_seconds;
   const bool budget_binds = budget_s_ > 0 && !(eta <= budget_left);
@@ -48,14 +68,18 @@ void Progress::update(int64_t step, double loss, double accuracy, double samples
   std::snprintf(line, sizeof line, "step %lld/%lld (%.1f%%) loss %.4f acc %.4f %.1f samples/s elapsed %s ETA %s%s",
                 static_cast<long long>(step), static_cast<long long>(total_steps_),
                 total_steps_ > 0 ? 100.0 * step / total_steps_ : 0.0, loss, accuracy, samples_per_s,
-                format_duration(elapsed).c_str(), format_duration(eta).c_str(), budget_binds ? " (time budget)" : "");
-  if (tty_) {
-    std::fprintf(out_, "\r\033[K%s", line);  // redraw in place, clear the rest
-    line_open_ = true;
-  } else {
-    std::fprintf(out_, "%s\n", line);
-  }
-  std::fflush(out_);
+                format_duration(elapsed_s()).c_str(), format_duration(eta).c_str(), budget_binds ? " (time budget)" : "");
+  draw(line);
+}
+
+void Progress::update_count(int64_t done, double samples_per_s, const std::string& unit) {
+  if (!due(done)) return;
+  char line[256];
+  std::snprintf(line, sizeof line, "%s %lld/%lld (%.1f%%) %.1f samples/s elapsed %s ETA %s", unit.c_str(),
+                static_cast<long long>(done), static_cast<long long>(total_steps_),
+                total_steps_ > 0 ? 100.0 * done / total_steps_ : 0.0, samples_per_s,
+                format_duration(elapsed_s()).c_str(), format_duration(eta_s(done)).c_str());
+  draw(line);
 }
 
 void Progress::message(const std::string& line) {

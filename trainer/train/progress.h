@@ -25,6 +25,9 @@ class Progress {
   // Called after each training step with the run's training seconds so far;
   // draws at most a few times a second.
   void update(int64_t step, double loss, double accuracy, double samples_per_s, double train_seconds);
+  // Other counted work (inference batches, adaptation steps): "UNIT done/total
+  // (x%) N samples/s elapsed E ETA T", drawn as update() draws.
+  void update_count(int64_t done, double samples_per_s, const std::string& unit);
   // Prints a line that must not be overwritten (eval results, warnings).
   void message(const std::string& line);
   // Ends the in-place line so later output starts on a fresh line.
@@ -34,6 +37,10 @@ class Progress {
 
  private:
   using Clock = std::chrono::steady_clock;
+  bool due(int64_t step);  // time to draw again (always at the last step)
+  double elapsed_s() const;
+  double eta_s(int64_t step) const;  // from the rate of the steps timed here
+  void draw(const char* line);
   int64_t total_steps_;
   int64_t first_step_;
   double budget_s_;

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "checkpoints/atomic_file.h"
 #include "common/error.h"
 #include "distributed/startup_sync.h"
 
@@ -27,13 +28,11 @@ std::string resolve_run_dir(const std::string& configured, const std::string& re
 }
 
 void write_text_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << text;
-    if (!out.flush()) throw InputError(path, "cannot write");
-  }
-  std::filesystem::rename(tmp, path);
+  checkpoints::write_file_atomically(path, text.data(), text.size());
+}
+
+std::string eval_output_dir(const std::string& run_dir, int64_t step) {
+  return run_dir + "/eval/step_" + std::to_string(step);
 }
 
 void prepare_run_dir(const std::string& run_dir, const std::string& config_yaml) {

@@ -18,6 +18,7 @@
 #include "datasets/train_loader.h"
 #include "distributed/startup_sync.h"
 #include "trainer/config/config_loader.h"
+#include "trainer/eval/evaluator_registry.h"
 #include "trainer/memory/memory_meter.h"
 #include "trainer/runtime/determinism.h"
 #include "trainer/runtime/out_of_memory.h"
@@ -50,20 +51,6 @@ int64_t total_train_steps(const Config& c, const datasets::SplitMetadata& train)
                               train.mean_puzzle_examples / static_cast<double>(c.global_batch_size));
 }
 
-bool has_arc_evaluator(const Config& c) {
-  for (const EvaluatorConfig& e : c.evaluators) {
-    if (e.name == "arc") return true;
-  }
-  return false;
-}
-
-const EvaluatorConfig& arc_evaluator_config(const Config& c) {
-  for (const EvaluatorConfig& e : c.evaluators) {
-    if (e.name == "arc") return e;
-  }
-  throw std::logic_error("no arc evaluator configured");
-}
-
 class Run {
  public:
   Run(Config config, const TrainOptions& options, Session& session);
@@ -91,7 +78,7 @@ class Run {
   TrainState state_;
   std::unique_ptr<datasets::TrainLoader> train_loader_;
   std::unique_ptr<datasets::TestLoader> test_loader_;
-  std::unique_ptr<ArcEvaluator> arc_;
+  Evaluators evaluators_;
   std::unique_ptr<MetricsLog> log_;
   std::unique_ptr<TensorBoardLog> tensorboard_;
   std::unique_ptr<Progress> progress_;
@@ -107,7 +94,7 @@ class Run {
   // Timing since the last metrics row.
   int64_t interval_steps_ = 0;
   double interval_seconds_ = 0;
-  Metrics last_eval_;
+  nlohmann::json last_eval_ = nlohmann::json::object();  // the last eval row's fields (rank 0)
 };
 
 Run::Run(Config config, const TrainOptions& options, Session& session)
@@ -136,12 +123,7 @@ Run::Run(Config config, const TrainOptions& options, Session& session)
                                                 session_.rank(), session_.world_size(), config_.eval_interval});
   test_loader_ = std::make_unique<datasets::TestLoader>(
       test_path_, datasets::TestLoaderOptions{config_.global_batch_size, session_.rank(), session_.world_size()});
-  if (has_arc_evaluator(config_)) {
-    std::optional<std::string> puzzles = datasets::read_test_puzzles(test_path_);
-    if (!puzzles) throw InputError(test_path_, "the arc evaluator needs ARC data with /test_puzzles");
-    arc_ = std::make_unique<ArcEvaluator>(datasets::read_identifiers(test_path_), *puzzles,
-                                          arc_evaluator_config(config_), test_path_);
-  }
+  evaluators_ = make_evaluators(config_.evaluators, test_path_);
   total_steps_ = total_train_steps(config_, meta_.train);
   total_iterations_ = config_.epochs / config_.eval_interval;
 
@@ -178,8 +160,12 @@ void Run::resume_or_initialise() {
     const checkpoints::StateBundle model = checkpoints::load_model_state(ref);
     if (model.get_string("config") != config_yaml_)
       spdlog::warn("the config differs from the one saved in {}; continuing with the new one", folder);
-    const std::vector<uint8_t> votes = restore_model_state(state_, model);
-    if (arc_ && session_.is_rank0()) arc_->restore_pooled_votes(votes);
+    const EvaluatorStates saved = restore_model_state(state_, model);
+    if (session_.is_rank0()) {
+      for (auto& e : evaluators_) {
+        if (saved.count(e->name())) e->restore(saved.at(e->name()));
+      }
+    }
     train_loader_->restore(
         restore_rank_state(state_, checkpoints::load_rank_state(ref, session_.rank(), session_.world_size())));
     last_saved_step_ = state_.step;
@@ -258,24 +244,18 @@ void Run::write_row(const nlohmann::json& row) {
 void Run::evaluate_and_log() {
   non_finite_.check();
   const auto start = Clock::now();
-  EvalResult r = evaluate(state_, *test_loader_, loss_type_, arc_.get(), *session_.comm);
-  last_eval_ = r.metrics;
+  EvalResult r = evaluate(state_, *test_loader_, loss_type_, evaluators_, *session_.comm);
   if (!session_.is_rank0()) return;
+  last_eval_ = r.row;
   nlohmann::json row = {{"step", state_.step}, {"epoch", epoch()}, {"train_seconds", state_.train_seconds}};
-  std::string summary = "eval at step " + std::to_string(state_.step) + ":";
-  for (const auto& [key, value] : r.metrics) {
-    row["eval/" + key] = value;
-    if (key == "exact_accuracy" || key == "accuracy" || key.rfind("ARC/pass@", 0) == 0)
-      summary += " " + key + " " + std::to_string(value);
-  }
+  for (const auto& [key, value] : r.row.items()) row["eval/" + key] = value;
   row["eval_seconds"] = std::chrono::duration<double>(Clock::now() - start).count();
   write_row(row);
-  progress_->message(summary);
-  if (r.arc) {
-    const std::string dir = config_.run_dir + "/eval/step_" + std::to_string(state_.step);
-    std::filesystem::create_directories(dir);
-    write_text_atomically(dir + "/submission.json", r.arc->submission.dump());
-  }
+  progress_->message("eval at step " + std::to_string(state_.step) + ":" + r.summary);
+  if (evaluators_.empty()) return;
+  const std::string dir = eval_output_dir(config_.run_dir, state_.step);
+  std::filesystem::create_directories(dir);
+  for (const auto& e : evaluators_) e->write_outputs(dir, state_.step);
 }
 
 void Run::save(bool eval) {
@@ -283,8 +263,11 @@ void Run::save(bool eval) {
   non_finite_.check();  // never a checkpoint of weights a non-finite step updated
   distributed::Communicator& comm = *session_.comm;
   checkpoints::StateBundle model;
-  if (session_.is_rank0())
-    model = model_state_bundle(state_, config_yaml_, arc_ ? arc_->pooled_votes() : std::vector<uint8_t>{});
+  if (session_.is_rank0()) {
+    EvaluatorStates states;
+    for (const auto& e : evaluators_) states[e->name()] = e->state();
+    model = model_state_bundle(state_, config_yaml_, states);
+  }
   const checkpoints::StateBundle rank = rank_state_bundle(state_, train_loader_->cursor());
   checkpoints::SaveOptions options{config_.run_dir, state_.step, session_.rank(), session_.world_size(), eval,
                                    {config_.keep_checkpoints, config_.keep_eval_checkpoints}};
@@ -311,7 +294,7 @@ void Run::print_final_row(bool finished) const {
   if (!session_.is_rank0()) return;
   nlohmann::json row = {{"step", state_.step}, {"finished", finished}, {"train_seconds", state_.train_seconds},
                         {"run_dir", config_.run_dir}};
-  for (const auto& [key, value] : last_eval_) row["eval/" + key] = value;
+  for (const auto& [key, value] : last_eval_.items()) row["eval/" + key] = value;
   std::cout << row.dump() << std::endl;
 }
 

@@ -71,12 +71,12 @@ NamedTensors model_tensors(const ActModel& model) {
 }
 
 checkpoints::StateBundle model_state_bundle(const TrainState& s, const std::string& config_yaml,
-                                            const std::vector<uint8_t>& arc_votes) {
+                                            const EvaluatorStates& evaluator_states) {
   checkpoints::StateBundle b;
   b.add_tensors("model", model_tensors(*s.model));
   if (s.ema) b.add_tensors("ema", s.ema->shadow());
   if (s.adam) b.add_tensors("optim", s.adam->state());
-  b.add_tensor("eval/arc_votes", tensor_of(arc_votes));
+  for (const auto& [name, bytes] : evaluator_states) b.add_tensor("eval/" + name, tensor_of(bytes));
   b.set_record("step", s.step);
   b.set_record("train_seconds", s.train_seconds);
   b.set_record("config", config_yaml);
@@ -93,13 +93,16 @@ checkpoints::StateBundle rank_state_bundle(const TrainState& s, const datasets::
   return b;
 }
 
-std::vector<uint8_t> restore_model_state(TrainState& s, const checkpoints::StateBundle& b) {
+EvaluatorStates restore_model_state(TrainState& s, const checkpoints::StateBundle& b) {
   s.model->load_named_tensors(b.group("model"), b.source());
   if (s.ema) s.ema->load_state(b.group("ema"), b.source());
   if (s.adam) s.adam->load_state(b.group("optim"), b.source());
   s.step = b.get_int("step");
   s.train_seconds = b.get_double("train_seconds");
-  return b.has_tensor("eval/arc_votes") ? bytes_of(b.tensor("eval/arc_votes")) : std::vector<uint8_t>{};
+  EvaluatorStates states;
+  // Checkpoints written before the evaluator interface kept ARC's votes as eval/arc_votes.
+  for (const auto& [name, bytes] : b.group("eval")) states[name == "arc_votes" ? "arc" : name] = bytes_of(bytes);
+  return states;
 }
 
 datasets::LoaderCursor restore_rank_state(TrainState& s, const checkpoints::StateBundle& b) {
@@ -114,19 +117,25 @@ datasets::LoaderCursor restore_rank_state(TrainState& s, const checkpoints::Stat
   return datasets::LoaderCursor::from_array(a);
 }
 
-void load_initial_weights(ActModel& model, const std::string& path) {
-  NamedTensors source = checkpoints::load_weights(path, /*prefer_ema=*/true);
+void load_weights_into(ActModel& model, NamedTensors source, const std::string& where, NewPuzzleRows new_rows) {
   torch::Tensor target = find_named(model.named_persistent_buffers(), kPuzzleTable);
   for (auto& [name, t] : source) {
     const bool is_table = name == kPuzzleTable || name == std::string("_orig_mod.") + kPuzzleTable;
-    if (is_table && target.defined() && t.sizes() != target.sizes()) {
+    if (!is_table || !target.defined()) continue;
+    if (new_rows == NewPuzzleRows::kZeros) {
+      t = torch::zeros(target.sizes(), t.options());
+    } else if (t.sizes() != target.sizes()) {
       if (t.dim() != 2 || t.size(1) != target.size(1))
-        throw InputError(path, "puzzle embedding table has shape " + c10::str(t.sizes()) +
-                                   ", which cannot be resized to " + c10::str(target.sizes()));
+        throw InputError(where, "puzzle embedding table has shape " + c10::str(t.sizes()) +
+                                    ", which cannot be resized to " + c10::str(target.sizes()));
       t = t.mean(0, /*keepdim=*/true).expand(target.sizes());
     }
   }
-  model.load_named_tensors(source, path);
+  model.load_named_tensors(source, where);
+}
+
+void load_initial_weights(ActModel& model, const std::string& path) {
+  load_weights_into(model, checkpoints::load_weights(path, /*prefer_ema=*/true), path, NewPuzzleRows::kMeanRow);
 }
 
 }  // namespace recur::trainer

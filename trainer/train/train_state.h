@@ -5,7 +5,8 @@
 // what that is. model.h5 (rank 0's view, identical on every rank) holds
 //   model/<name>   parameters and persistent buffers (reference names),
 //   ema/<name>     the EMA shadow, optim/...  AdamATan2 moments and step,
-//   eval/arc_votes the pooled ARC votes (aggregated voting survives a resume),
+//   eval/<name>    each evaluator's state (ARC's pooled votes: aggregated
+//                  voting survives a resume),
 //   records        step, config (YAML), model_buffers, train_seconds;
 // rank_RRRRR.h5 holds what differs per rank:
 //   carry/...      the ACT carry of this rank's slots,
@@ -14,7 +15,9 @@
 // Restoring both gives a run bit-identical to one that never stopped.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "checkpoints/state_bundle.h"
@@ -56,20 +59,33 @@ void attach_optimizers(TrainState& state, const Config& config);
 // Parameters followed by persistent buffers: what ranks broadcast and compare.
 NamedTensors model_tensors(const ActModel& model);
 
+// Evaluator name -> its state() bytes (trainer/eval/evaluator.h).
+using EvaluatorStates = std::map<std::string, std::vector<uint8_t>>;
+
 // The checkpoint contents (see the top of this file).
 checkpoints::StateBundle model_state_bundle(const TrainState& state, const std::string& config_yaml,
-                                            const std::vector<uint8_t>& arc_votes);
+                                            const EvaluatorStates& evaluator_states);
 checkpoints::StateBundle rank_state_bundle(const TrainState& state, const datasets::LoaderCursor& cursor);
 
 // Restores what model_state_bundle saved (weights, EMA, optimizer, step,
-// train_seconds); optimizers must be attached. Returns the pooled ARC votes.
-std::vector<uint8_t> restore_model_state(TrainState& state, const checkpoints::StateBundle& bundle);
+// train_seconds); optimizers must be attached. Returns the evaluator states.
+EvaluatorStates restore_model_state(TrainState& state, const checkpoints::StateBundle& bundle);
 // Restores the carry and generator; returns the loader cursor to restore.
 datasets::LoaderCursor restore_rank_state(TrainState& state, const checkpoints::StateBundle& bundle);
 
-// init_from=: weights only (the reference's load_checkpoint). A puzzle table
-// of another size is re-initialised to the mean row of the loaded one, as the
-// reference does, so a model can be fine-tuned on a new puzzle set.
+// How the puzzle-embedding table is filled: kMeanRow keeps a loaded table of
+// the model's size and makes every row the mean row of one of another size
+// (another puzzle set), as the reference's load_checkpoint does for
+// fine-tuning; kZeros starts a new table of zeros whatever was loaded, as the
+// reference initialises one (recur predict: the rows of new tasks).
+enum class NewPuzzleRows { kMeanRow, kZeros };
+
+// Copies `weights` into the model (names as in copy_named_into); `where`
+// names their source in errors.
+void load_weights_into(ActModel& model, NamedTensors weights, const std::string& where, NewPuzzleRows new_rows);
+
+// init_from=: weights only (the reference's load_checkpoint): the EMA ones
+// when the checkpoint has them, a table of another size as kMeanRow.
 void load_initial_weights(ActModel& model, const std::string& path);
 
 }  // namespace recur::trainer
