@@ -6,19 +6,14 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <stdexcept>
+
+#include "common/os_error.h"
 
 namespace recur::checkpoints {
 namespace {
 
 constexpr const char* kTempMarker = ".tmp-";
-
-std::runtime_error os_error(const std::string& what, const std::string& path) {
-  return std::runtime_error(path + ": " + what + ": " + std::strerror(errno));
-}
 
 std::string temp_path_for(const std::string& path) {
   std::filesystem::path p(path);
@@ -31,21 +26,23 @@ std::string parent_folder(const std::string& path) {
   return parent.empty() ? "." : parent;
 }
 
-}  // namespace
-
-void fsync_path(const std::string& path) {
+// fsync(path); errors name `shown` (the final name a user knows, not the temporary).
+void fsync_named(const std::string& path, const std::string& shown) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw os_error("cannot open for fsync", path);
+  if (fd < 0) throw os_error(shown, "cannot open for fsync");
   int rc = ::fsync(fd);
   int saved = errno;
   ::close(fd);
-  errno = saved;
   // Some file systems refuse fsync on a folder (EINVAL); the rename is still atomic there.
-  if (rc != 0 && errno != EINVAL) throw os_error("fsync failed", path);
+  if (rc != 0 && saved != EINVAL) throw os_error(shown, "cannot write to disk (fsync)", saved);
 }
 
+}  // namespace
+
+void fsync_path(const std::string& path) { fsync_named(path, path); }
+
 void rename_durably(const std::string& from, const std::string& to) {
-  if (std::rename(from.c_str(), to.c_str()) != 0) throw os_error("cannot rename " + from + " to it", to);
+  if (std::rename(from.c_str(), to.c_str()) != 0) throw os_error(to, "cannot rename " + from + " to it");
   fsync_path(parent_folder(to));
 }
 
@@ -53,7 +50,7 @@ void write_atomically(const std::string& path, const std::function<void(const st
   std::string tmp = temp_path_for(path);
   try {
     write(tmp);
-    fsync_path(tmp);
+    fsync_named(tmp, path);
     rename_durably(tmp, path);
   } catch (...) {
     std::remove(tmp.c_str());
@@ -61,13 +58,32 @@ void write_atomically(const std::string& path, const std::function<void(const st
   }
 }
 
+void write_all(int fd, const char* data, size_t size, const std::string& shown) {
+  while (size > 0) {
+    const ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw os_error(shown, "cannot write");
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+}
+
 void write_file_atomically(const std::string& path, const char* data, size_t size) {
   write_atomically(path, [&](const std::string& tmp) {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(data, static_cast<std::streamsize>(size));
-    out.close();
-    if (!out) throw os_error("cannot write", tmp);
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) throw os_error(path, "cannot create");
+    try {
+      write_all(fd, data, size, path);
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
+    if (::close(fd) != 0) throw os_error(path, "cannot write");
   });
+}
+
+void write_text_file_atomically(const std::string& path, const std::string& text) {
+  write_file_atomically(path, text.data(), text.size());
 }
 
 bool is_temp_name(const std::string& file_name) {

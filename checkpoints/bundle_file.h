@@ -27,11 +27,23 @@ namespace recur::checkpoints {
 // Writes `bundle` to `path` atomically (atomic_file.h); returns the stored checksum.
 uint64_t write_bundle(const std::string& path, const StateBundle& bundle);
 
+// Tensors to load in place: a stored tensor whose name is a key here is read
+// straight into that tensor (same shape and dtype, any device) instead of a
+// new one, so a large tensor (the puzzle-embedding table) is never held
+// twice. The bundle returned holds these same tensors under their names.
+using LoadTargets = std::map<std::string, torch::Tensor>;
+
 // Reads the whole bundle and verifies its checksum. Any problem (missing file,
-// not a recur checkpoint file, truncated, corrupt, checksum mismatch) is an
-// InputError naming the file. The bundle's source() is `path`; `checksum`, if
-// given, receives the verified content checksum.
-StateBundle read_bundle(const std::string& path, uint64_t* checksum = nullptr);
+// not a recur checkpoint file, truncated, corrupt, checksum mismatch, a
+// target of another shape or dtype) is an InputError naming the file. The
+// bundle's source() is `path`; `checksum`, if given, receives the verified
+// content checksum. After a checksum mismatch the targets hold the bad data.
+StateBundle read_bundle(const std::string& path, uint64_t* checksum = nullptr, const LoadTargets& into = {});
+
+// Verifies the file as read_bundle does, reading it in blocks of at most 64
+// MiB and keeping nothing: memory stays flat whatever the file's size.
+// Returns the verified content checksum.
+uint64_t verify_bundle(const std::string& path);
 
 // What the file holds, from metadata only (no tensor data is read, nothing verified).
 struct BundleSummary {

@@ -18,14 +18,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
-StateBundle load_listed_file(const CheckpointRef& checkpoint, const std::string& name) {
-  std::string path = (fs::path(checkpoint.folder) / name).string();
-  uint64_t stored = 0;
-  StateBundle bundle = read_bundle(path, &stored);
+void check_listed(const CheckpointRef& checkpoint, const std::string& name, const std::string& path,
+                  uint64_t content) {
   uint64_t listed = checkpoint.manifest.files.at(name);
-  if (stored != listed)
-    throw InputError(path, "content checksum " + checksum_to_hex(stored) + " differs from " +
+  if (content != listed)
+    throw InputError(path, "content checksum " + checksum_to_hex(content) + " differs from " +
                                checksum_to_hex(listed) + " listed in COMPLETE (file replaced or mixed from another save)");
+}
+
+StateBundle load_listed_file(const CheckpointRef& checkpoint, const std::string& name, const LoadTargets& into = {}) {
+  std::string path = (fs::path(checkpoint.folder) / name).string();
+  uint64_t content = 0;
+  StateBundle bundle = read_bundle(path, &content, into);
+  check_listed(checkpoint, name, path, content);
   return bundle;
 }
 
@@ -51,7 +56,10 @@ CheckpointRef open_checkpoint(const std::string& folder) { return {folder, read_
 
 CheckpointManifest verify_checkpoint(const std::string& folder) {
   CheckpointRef checkpoint = open_checkpoint(folder);
-  for (const auto& entry : checkpoint.manifest.files) load_listed_file(checkpoint, entry.first);
+  for (const auto& entry : checkpoint.manifest.files) {
+    const std::string path = (fs::path(folder) / entry.first).string();
+    check_listed(checkpoint, entry.first, path, verify_bundle(path));
+  }
   return checkpoint.manifest;
 }
 
@@ -110,19 +118,14 @@ std::vector<CheckpointRef> eval_checkpoints(const std::string& run_dir) {
   return out;
 }
 
-void check_world_size(const CheckpointRef& checkpoint, int world_size) {
-  if (checkpoint.manifest.world_size == world_size) return;
-  throw InputError(checkpoint.folder,
-                   "was written by " + std::to_string(checkpoint.manifest.world_size) + " ranks but this run has " +
-                       std::to_string(world_size) + ": the ACT carry and loader position are per rank, so resume "
-                       "with the same number of ranks, or start a new run from its weights with init_from=" +
-                       checkpoint.folder);
+StateBundle load_model_state(const CheckpointRef& checkpoint, const LoadTargets& into) {
+  return load_listed_file(checkpoint, kModelFileName, into);
 }
 
-StateBundle load_model_state(const CheckpointRef& checkpoint) { return load_listed_file(checkpoint, kModelFileName); }
-
-StateBundle load_rank_state(const CheckpointRef& checkpoint, int rank, int world_size) {
-  check_world_size(checkpoint, world_size);
+StateBundle load_rank_state(const CheckpointRef& checkpoint, int rank) {
+  if (rank < 0 || rank >= checkpoint.manifest.world_size)
+    throw InputError(checkpoint.folder, "has no file for rank " + std::to_string(rank) + ": it was written by " +
+                                            std::to_string(checkpoint.manifest.world_size) + " ranks");
   return load_listed_file(checkpoint, rank_file_name(rank));
 }
 

@@ -8,14 +8,16 @@
 //    checkpoint interval, not the run.
 //  - A checkpoint the user names (eval, export, init_from) that is broken is
 //    an InputError naming the file and what is wrong with it.
-// "Verifies" means every file listed in COMPLETE is read in full and its
-// content checksum matches both the file's own record and COMPLETE.
+// "Verifies" means every file listed in COMPLETE is read in full (in blocks:
+// memory stays flat) and its content checksum matches both the file's own
+// record and COMPLETE.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "checkpoints/bundle_file.h"
 #include "checkpoints/checkpoint_manifest.h"
 #include "checkpoints/state_bundle.h"
 
@@ -48,13 +50,11 @@ std::optional<std::string> run_folder_of(const std::string& path);
 // not parse is skipped with a warning. Loading verifies the files.
 std::vector<CheckpointRef> eval_checkpoints(const std::string& run_dir);
 
-// Resuming needs the world size the checkpoint was written with: the carry
-// and loader cursor are per rank. Throws an InputError that says what to do.
-void check_world_size(const CheckpointRef& checkpoint, int world_size);
-
 // The loads: each verifies the file against COMPLETE; errors name the file.
 CheckpointRef open_checkpoint(const std::string& folder);  // reads COMPLETE
-StateBundle load_model_state(const CheckpointRef& checkpoint);
-StateBundle load_rank_state(const CheckpointRef& checkpoint, int rank, int world_size);  // checks world size
+// `into`: tensors loaded in place (bundle_file.h), e.g. the model's own.
+StateBundle load_model_state(const CheckpointRef& checkpoint, const LoadTargets& into = {});
+// The file of `rank` among the ranks that wrote the checkpoint (manifest.world_size).
+StateBundle load_rank_state(const CheckpointRef& checkpoint, int rank);
 
 }  // namespace recur::checkpoints

@@ -45,8 +45,10 @@ void agreed_phase(const char* what, int64_t step, bool active, const AllRanksOk&
 
 void begin_checkpoint(const std::string& run_dir, int64_t step) {
   std::string staging = staging_folder(run_dir, step);
-  fs::remove_all(staging);
-  fs::create_directories(staging);
+  std::error_code ec;
+  fs::remove_all(staging, ec);
+  if (!ec) fs::create_directories(staging, ec);
+  if (ec) throw std::runtime_error(staging + ": cannot create the staging folder: " + ec.message());
   fsync_path(checkpoints_dir(run_dir));
   fsync_path(run_dir);  // the checkpoints/ entry itself, on the first save
 }
@@ -84,23 +86,36 @@ std::string finalize_checkpoint(const std::string& run_dir, int64_t step, int wo
   return final_folder;
 }
 
+void discard_staging_folder(const std::string& run_dir, int64_t step) {
+  std::error_code ignored;  // what cannot be removed now, the next save removes
+  fs::remove_all(staging_folder(run_dir, step), ignored);
+}
+
 std::string save_checkpoint(const SaveOptions& o, const StateBundle* model_state, const StateBundle& rank_state,
                             const AllRanksOk& all_ranks_ok) {
   const bool leader = o.rank == 0;
   if (leader && model_state == nullptr) throw std::invalid_argument("save_checkpoint: rank 0 must pass the model state");
-  agreed_phase("create the staging folder", o.step, leader, all_ranks_ok, [&] { begin_checkpoint(o.run_dir, o.step); });
-  agreed_phase("write its checkpoint file", o.step, true, all_ranks_ok, [&] {
-    if (leader) write_model_state(o.run_dir, o.step, *model_state);
-    write_rank_state(o.run_dir, o.step, o.rank, rank_state);
-  });
-  agreed_phase("finalize the checkpoint", o.step, leader, all_ranks_ok, [&] {
-    finalize_checkpoint(o.run_dir, o.step, o.world_size, o.eval);
-    try {
-      prune_checkpoints(o.run_dir, o.retention);
-    } catch (const fs::filesystem_error& e) {  // the new checkpoint is safe; an old one lingers
-      spdlog::warn("could not prune old checkpoints: {}", e.what());
-    }
-  });
+  try {
+    agreed_phase("create the staging folder", o.step, leader, all_ranks_ok,
+                 [&] { begin_checkpoint(o.run_dir, o.step); });
+    agreed_phase("write its checkpoint file", o.step, true, all_ranks_ok, [&] {
+      if (leader) write_model_state(o.run_dir, o.step, *model_state);
+      write_rank_state(o.run_dir, o.step, o.rank, rank_state);
+    });
+    agreed_phase("finalize the checkpoint", o.step, leader, all_ranks_ok, [&] {
+      finalize_checkpoint(o.run_dir, o.step, o.world_size, o.eval);
+      try {
+        prune_checkpoints(o.run_dir, o.retention);
+      } catch (const fs::filesystem_error& e) {  // the new checkpoint is safe; an old one lingers
+        spdlog::warn("could not prune old checkpoints: {}", e.what());
+      }
+    });
+  } catch (...) {
+    // Every rank has left the protocol (agreed_phase): a failed save gives
+    // its space back at once, so a retry, or the next run, finds it free.
+    if (leader) discard_staging_folder(o.run_dir, o.step);
+    throw;
+  }
   return step_folder(o.run_dir, o.step);
 }
 

@@ -46,6 +46,8 @@ uint64_t write_rank_state(const std::string& run_dir, int64_t step, int rank, co
 // Checks that every file of a `world_size`-rank checkpoint is in the staging
 // folder, writes COMPLETE and publishes the folder; returns RUN/checkpoints/step_N.
 std::string finalize_checkpoint(const std::string& run_dir, int64_t step, int world_size, bool eval);
+// Removes step_N.tmp after a failed save (errors ignored).
+void discard_staging_folder(const std::string& run_dir, int64_t step);
 
 struct SaveOptions {
   std::string run_dir;
@@ -64,7 +66,9 @@ using AllRanksOk = std::function<bool(bool ok)>;
 // `model_state` is read on rank 0 only (pass nullptr elsewhere). Returns the
 // checkpoint folder once it is complete and pruned, on every rank. If any
 // rank fails, every rank throws (the failing one its own error), so no rank
-// blocks in a collective that a failed rank never reaches.
+// blocks in a collective that a failed rank never reaches. After a failure
+// rank 0 removes the staging folder, so a full disk gets its space back and
+// the newest complete checkpoint is still the previous one.
 std::string save_checkpoint(const SaveOptions& options, const StateBundle* model_state,
                             const StateBundle& rank_state, const AllRanksOk& all_ranks_ok);
 

@@ -3,7 +3,6 @@
 
 #include <stdexcept>
 
-#include "checkpoints/checksum.h"
 #include "common/error.h"
 
 namespace recur::checkpoints {
@@ -49,19 +48,6 @@ void hash_record(Checksum64& h, const std::string& key, const Record& record) {
     h.update_u64(ss.size());
     for (const std::string& v : ss) h.update_string(v);
   }
-}
-
-void hash_tensor(Checksum64& h, const std::string& name, const torch::Tensor& tensor,
-                 const TensorVisitor& each_tensor) {
-  torch::Tensor c = tensor.detach().to(torch::kCPU).contiguous();
-  h.update_string(name);
-  h.update_string(dtype_name(c.scalar_type()));
-  h.update_u64(static_cast<uint64_t>(c.dim()));
-  for (int64_t size : c.sizes()) h.update_u64(static_cast<uint64_t>(size));
-  size_t bytes = static_cast<size_t>(c.numel()) * c.element_size();
-  h.update_u64(bytes);
-  if (bytes > 0) h.update(c.data_ptr(), bytes);
-  if (each_tensor) each_tensor(name, c);
 }
 
 }  // namespace
@@ -132,13 +118,43 @@ const std::vector<std::string>& StateBundle::get_strings(const std::string& key)
   return get<std::vector<std::string>>(key, "a list of strings");
 }
 
+BundleHasher::BundleHasher(size_t tensor_count) {
+  hash_.update_string("recur-checkpoint/1");
+  hash_.update_u64(tensor_count);
+}
+
+void BundleHasher::begin_tensor(const std::string& name, torch::ScalarType dtype, at::IntArrayRef sizes) {
+  hash_.update_string(name);
+  hash_.update_string(dtype_name(dtype));
+  hash_.update_u64(static_cast<uint64_t>(sizes.size()));
+  int64_t numel = 1;
+  for (int64_t size : sizes) {
+    hash_.update_u64(static_cast<uint64_t>(size));
+    numel *= size;
+  }
+  hash_.update_u64(static_cast<uint64_t>(numel) * c10::elementSize(dtype));
+}
+
+void BundleHasher::tensor_bytes(const void* data, size_t size) {
+  if (size > 0) hash_.update(data, size);
+}
+
+void BundleHasher::records(const std::map<std::string, Record>& records) {
+  hash_.update_u64(records.size());
+  for (const auto& [key, record] : records) hash_record(hash_, key, record);
+}
+
+uint64_t BundleHasher::digest() const { return hash_.digest(); }
+
 uint64_t bundle_checksum(const StateBundle& bundle, const TensorVisitor& each_tensor) {
-  Checksum64 h;
-  h.update_string("recur-checkpoint/1");
-  h.update_u64(bundle.tensors().size());
-  for (const auto& [name, tensor] : bundle.tensors()) hash_tensor(h, name, tensor, each_tensor);
-  h.update_u64(bundle.records().size());
-  for (const auto& [key, record] : bundle.records()) hash_record(h, key, record);
+  BundleHasher h(bundle.tensors().size());
+  for (const auto& [name, tensor] : bundle.tensors()) {
+    const torch::Tensor c = tensor.detach().to(torch::kCPU).contiguous();
+    h.begin_tensor(name, c.scalar_type(), c.sizes());
+    h.tensor_bytes(c.data_ptr(), static_cast<size_t>(c.numel()) * c.element_size());
+    if (each_tensor) each_tensor(name, c);
+  }
+  h.records(bundle.records());
   return h.digest();
 }
 

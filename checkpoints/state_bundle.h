@@ -20,6 +20,7 @@
 #include <variant>
 #include <vector>
 
+#include "checkpoints/checksum.h"
 #include "common/libtorch.h"
 
 namespace recur::checkpoints {
@@ -80,6 +81,21 @@ bool is_reserved_record_key(const std::string& key);
 // was hashed, so a writer stores exactly the bytes it hashed (one device copy).
 using TensorVisitor = std::function<void(const std::string& name, const torch::Tensor& cpu_tensor)>;
 uint64_t bundle_checksum(const StateBundle& bundle, const TensorVisitor& each_tensor = {});
+
+// The same checksum fed piece by piece, for a reader that streams a file and
+// never holds a large tensor whole: tensors in bundle order, each one's
+// header then its bytes in any number of pieces, then the records.
+class BundleHasher {
+ public:
+  explicit BundleHasher(size_t tensor_count);
+  void begin_tensor(const std::string& name, torch::ScalarType dtype, at::IntArrayRef sizes);
+  void tensor_bytes(const void* data, size_t size);
+  void records(const std::map<std::string, Record>& records);
+  uint64_t digest() const;
+
+ private:
+  Checksum64 hash_;
+};
 
 // "float32", "bfloat16", "bool", ...: the dtype names used in checksums and inspect.
 std::string dtype_name(torch::ScalarType dtype);

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "common/error.h"
+#include "common/h5_error.h"
 
 namespace recur::checkpoints {
 namespace {
@@ -86,7 +87,7 @@ H5Handle open_parent_groups(hid_t loc, const std::string& name, std::string* lea
     } else {
       g = H5Gcreate2(current.get(), part.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     }
-    if (g < 0) throw std::runtime_error("tensor_h5: cannot create group '" + part + "' for " + name);
+    if (g < 0) throw std::runtime_error("cannot create group '" + part + "' for " + name + ": " + h5_failure_reason());
     current = H5Handle(g, H5Gclose);
   }
   *leaf = name.substr(start);
@@ -149,8 +150,8 @@ void put_attr(hid_t loc, const std::string& obj, const std::string& key, hid_t t
   H5Handle space(length < 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, dims, nullptr), H5Sclose);
   H5Handle a(H5Acreate2(o.get(), key.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
   if (!a || (length != 0 && H5Awrite(a.get(), type, data) < 0))
-    throw std::runtime_error("tensor_h5: cannot write attribute '" + key + "' on '" + obj +
-                             "' (attributes hold small values: store large data as a tensor)");
+    throw std::runtime_error("cannot write attribute '" + key + "' on '" + obj + "': " + h5_failure_reason() +
+                             " (attributes hold small values: store large data as a tensor)");
 }
 
 // File access for checkpoint files: no HDF5 file locks (they fail on some
@@ -183,12 +184,13 @@ H5Handle open_h5_read(const std::string& path) {
 H5Handle create_h5(const std::string& path) {
   h5_silence_errors();
   hid_t id = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, file_access(true).get());
-  if (id < 0) throw InputError(path, "cannot create HDF5 file (does the folder exist and is it writable?)");
+  if (id < 0) throw std::runtime_error("cannot create the HDF5 file: " + h5_failure_reason());
   return H5Handle(id, H5Fclose);
 }
 
-void flush_h5(hid_t file, const std::string& path) {
-  if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) throw std::runtime_error(path + ": cannot write HDF5 file (disk full?)");
+void close_h5(H5Handle& file) {
+  if (H5Fflush(file.get(), H5F_SCOPE_GLOBAL) < 0 || file.close() < 0)
+    throw std::runtime_error("cannot write the HDF5 file: " + h5_failure_reason());
 }
 
 void write_tensor(hid_t loc, const std::string& name, const torch::Tensor& t, bool compress) {
@@ -211,10 +213,11 @@ void write_tensor(hid_t loc, const std::string& name, const torch::Tensor& t, bo
   if (H5Lexists(parent.get(), leaf.c_str(), H5P_DEFAULT) > 0) H5Ldelete(parent.get(), leaf.c_str(), H5P_DEFAULT);
   H5Handle ds(H5Dcreate2(parent.get(), leaf.c_str(), type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
               H5Dclose);
-  if (!ds) throw std::runtime_error("tensor_h5: cannot create dataset " + name);
+  if (!ds) throw std::runtime_error("cannot create dataset " + name + ": " + h5_failure_reason());
   if (c.numel() > 0 && H5Dwrite(ds.get(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, c.data_ptr()) < 0)
-    throw std::runtime_error("tensor_h5: cannot write dataset " + name);
+    throw std::runtime_error("cannot write dataset " + name + ": " + h5_failure_reason());
   if (const char* special = special_dtype_name(c.scalar_type())) write_attr(ds.get(), ".", "dtype", special);
+  if (ds.close() < 0) throw std::runtime_error("cannot write dataset " + name + ": " + h5_failure_reason());
 }
 
 TensorMeta read_tensor_meta(hid_t loc, const std::string& name, const std::string& file) {
@@ -243,6 +246,29 @@ torch::Tensor read_tensor(hid_t loc, const std::string& name, const std::string&
   if (meta.dtype == torch::kBool) return out.to(torch::kBool);
   if (meta.dtype != stored) return out.view(meta.dtype);  // bf16/fp16 words, same width
   return out;
+}
+
+void read_tensor_rows(hid_t loc, const std::string& name, const std::string& file, int64_t first, int64_t rows,
+                      void* out) {
+  H5Handle ds(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!ds) throw InputError(file, "cannot open dataset '" + name + "'");
+  H5Handle ftype(H5Dget_type(ds.get()), H5Tclose);
+  H5Handle mtype = read_type_of(ftype.get());
+  H5Handle fspace(H5Dget_space(ds.get()), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(fspace.get());
+  herr_t status;
+  if (rank <= 0) {
+    status = H5Dread(ds.get(), mtype.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out);
+  } else {
+    std::vector<hsize_t> dims(rank), start(rank, 0);
+    H5Sget_simple_extent_dims(fspace.get(), dims.data(), nullptr);
+    start[0] = static_cast<hsize_t>(first);
+    dims[0] = static_cast<hsize_t>(rows);
+    H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, start.data(), nullptr, dims.data(), nullptr);
+    H5Handle mspace(H5Screate_simple(rank, dims.data(), nullptr), H5Sclose);
+    status = H5Dread(ds.get(), mtype.get(), mspace.get(), fspace.get(), H5P_DEFAULT, out);
+  }
+  if (status < 0) throw InputError(file, "cannot read dataset '" + name + "' (truncated or corrupt file)");
 }
 
 bool h5_exists(hid_t loc, const std::string& name) {

@@ -22,9 +22,11 @@ namespace recur::checkpoints {
 // own checksums, so a flipped bit in file metadata is caught by HDF5 itself.
 // HDF5 file locking is off (it fails on some cluster file systems).
 H5Handle open_h5_read(const std::string& path);
+// Writing: errors are std::runtime_errors that give the OS's reason (a full
+// disk: "No space left on device") but not the file, which the caller names.
 H5Handle create_h5(const std::string& path);  // truncates
-// Flushes everything to the OS; throws if HDF5 could not write (disk full, ...).
-void flush_h5(hid_t file, const std::string& path);
+// Flushes everything to the OS and closes the file; throws if HDF5 could not write.
+void close_h5(H5Handle& file);
 
 // Datasets. `name` may contain '/', intermediate groups are created on write.
 // Writes a contiguous CPU copy of `t`; reads return a CPU tensor of the stored dtype.
@@ -40,6 +42,11 @@ struct TensorMeta {
   std::vector<int64_t> sizes;
 };
 TensorMeta read_tensor_meta(hid_t loc, const std::string& name, const std::string& file_for_errors);
+// Reads rows [first, first + rows) along the first axis (all of a 0-d
+// dataset) into `out`, contiguous memory of the dataset's element width,
+// bits as stored (the bytes of meta.dtype).
+void read_tensor_rows(hid_t loc, const std::string& name, const std::string& file_for_errors, int64_t first,
+                      int64_t rows, void* out);
 
 // Attributes on a group or dataset (`obj` is "." for `loc` itself): scalars
 // and 1-D lists of int64 or strings (a list may be empty).

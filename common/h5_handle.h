@@ -32,15 +32,27 @@ class H5Handle {
   hid_t get() const { return id_; }
   bool valid() const { return id_ >= 0; }
   explicit operator bool() const { return valid(); }
-  void reset() {
-    if (id_ >= 0 && closer_) closer_(id_);
+  void reset() { close(); }
+  // Closes now and returns HDF5's status: closing a file or dataset being
+  // written flushes it, so a writer must check this (a full disk shows here).
+  herr_t close() {
+    herr_t status = 0;
+    if (id_ >= 0 && closer_) status = closer_(id_);
     id_ = H5I_INVALID_HID;
+    return status;
   }
 
  private:
   hid_t id_ = H5I_INVALID_HID;
   Closer closer_ = nullptr;
 };
+
+// A file whose write failed (a full disk) cannot be closed: HDF5's close
+// flushes again, fails, and leaves the file half torn down, and the library's
+// clean-up at exit then crashes on it (seen with 1.10: a segfault after the
+// error was reported). So main() calls this before any other HDF5 call, and
+// HDF5 skips that clean-up; recur closes every file it uses through H5Handle.
+inline void h5_skip_cleanup_at_exit() { H5dont_atexit(); }
 
 // HDF5 prints its own error stack to stderr on every failed call; recur reports
 // errors itself (one line naming the file), so that stack is switched off once.

@@ -4,6 +4,7 @@
 #include <hdf5.h>
 
 #include "common/error.h"
+#include "common/h5_error.h"
 
 namespace recur::datasets {
 namespace {
@@ -15,6 +16,17 @@ H5Handle check(hid_t id, herr_t (*closer)(hid_t), const std::string& file, const
 
 void check_status(herr_t status, const std::string& file, const std::string& what) {
   if (status < 0) throw InputError(file, what);
+}
+
+// Writing fails for runtime reasons (a full disk), never for bad input: a
+// std::runtime_error (exit 1) with HDF5's reason, the OS's words when it has them.
+H5Handle check_write(hid_t id, herr_t (*closer)(hid_t), const std::string& file, const std::string& what) {
+  if (id < 0) throw std::runtime_error(file + ": " + what + ": " + h5_failure_reason());
+  return H5Handle(id, closer);
+}
+
+void check_write_status(herr_t status, const std::string& file, const std::string& what) {
+  if (status < 0) throw std::runtime_error(file + ": " + what + ": " + h5_failure_reason());
 }
 
 H5Handle vlen_string_type() {
@@ -39,12 +51,14 @@ void write_vector(hid_t loc, const std::string& name, const std::vector<T>& v, h
   const hsize_t dims[1] = {v.size()};
   H5Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
   H5Handle dcpl = h5_dataset_create_plist();
-  H5Handle dset = check(H5Dcreate2(loc, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
-                        H5Dclose, file, "cannot create dataset " + name);
+  H5Handle dset = check_write(
+      H5Dcreate2(loc, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), H5Dclose, file,
+      "cannot create dataset " + name);
   if (!v.empty()) {
-    check_status(H5Dwrite(dset.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), file,
-                 "cannot write dataset " + name);
+    check_write_status(H5Dwrite(dset.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), file,
+                       "cannot write dataset " + name);
   }
+  check_write_status(dset.close(), file, "cannot write dataset " + name);
 }
 
 template <class T>
@@ -73,9 +87,9 @@ H5Handle open_attr(hid_t loc, const std::string& key, const std::string& file) {
 void write_scalar_attr(hid_t loc, const std::string& key, hid_t file_type, hid_t mem_type, const void* value,
                        const std::string& file) {
   H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-  H5Handle attr = check(H5Acreate2(loc, key.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose, file,
-                        "cannot create attribute '" + key + "'");
-  check_status(H5Awrite(attr.get(), mem_type, value), file, "cannot write attribute '" + key + "'");
+  H5Handle attr = check_write(H5Acreate2(loc, key.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                              H5Aclose, file, "cannot create attribute '" + key + "'");
+  check_write_status(H5Awrite(attr.get(), mem_type, value), file, "cannot write attribute '" + key + "'");
 }
 
 // Reads a one-element attribute of class `cls` converted to `mem_type`.
@@ -126,15 +140,20 @@ H5Handle h5_create(const std::string& path) {
   h5_silence_errors();
   H5Handle fcpl(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
   H5Pset_obj_track_times(fcpl.get(), false);  // the root group's header too
-  return check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), file_access().get()), H5Fclose, path,
-               "cannot create file");
+  return check_write(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), file_access().get()), H5Fclose, path,
+                     "cannot create file");
+}
+
+void h5_close_written(H5Handle& file, const std::string& path) {
+  check_write_status(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), path, "cannot write the file");
+  check_write_status(file.close(), path, "cannot write the file");
 }
 
 H5Handle h5_create_group(hid_t loc, const std::string& name, const std::string& file) {
   H5Handle gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose);
   H5Pset_obj_track_times(gcpl.get(), false);
-  return check(H5Gcreate2(loc, name.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), H5Gclose, file,
-               "cannot create group " + name);
+  return check_write(H5Gcreate2(loc, name.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), H5Gclose, file,
+                     "cannot create group " + name);
 }
 
 H5Handle h5_open_dataset(hid_t loc, const std::string& name, const std::string& file, hid_t dapl) {
@@ -181,15 +200,17 @@ void h5_write_strings(hid_t loc, const std::string& name, const std::vector<std:
   const hsize_t dims[1] = {v.size()};
   H5Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
   H5Handle dcpl = h5_dataset_create_plist();
-  H5Handle dset = check(H5Dcreate2(loc, name.c_str(), type.get(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
-                        H5Dclose, file, "cannot create dataset " + name);
+  H5Handle dset = check_write(
+      H5Dcreate2(loc, name.c_str(), type.get(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), H5Dclose, file,
+      "cannot create dataset " + name);
   std::vector<const char*> ptrs;
   ptrs.reserve(v.size());
   for (const auto& s : v) ptrs.push_back(s.c_str());
   if (!v.empty()) {
-    check_status(H5Dwrite(dset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), file,
-                 "cannot write dataset " + name);
+    check_write_status(H5Dwrite(dset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), file,
+                       "cannot write dataset " + name);
   }
+  check_write_status(dset.close(), file, "cannot write dataset " + name);
 }
 
 std::vector<std::string> h5_read_strings(hid_t loc, const std::string& name, const std::string& file) {
@@ -218,11 +239,13 @@ void h5_write_string(hid_t loc, const std::string& name, const std::string& s, c
   H5Handle type = vlen_string_type();
   H5Handle space(H5Screate(H5S_SCALAR), H5Sclose);
   H5Handle dcpl = h5_dataset_create_plist();
-  H5Handle dset = check(H5Dcreate2(loc, name.c_str(), type.get(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
-                        H5Dclose, file, "cannot create dataset " + name);
+  H5Handle dset = check_write(
+      H5Dcreate2(loc, name.c_str(), type.get(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), H5Dclose, file,
+      "cannot create dataset " + name);
   const char* p = s.c_str();
-  check_status(H5Dwrite(dset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &p), file,
-               "cannot write dataset " + name);
+  check_write_status(H5Dwrite(dset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &p), file,
+                     "cannot write dataset " + name);
+  check_write_status(dset.close(), file, "cannot write dataset " + name);
 }
 
 std::string h5_read_string(hid_t loc, const std::string& name, const std::string& file) {

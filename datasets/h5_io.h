@@ -4,7 +4,9 @@
 // depend on torch, so it has these plain-vector versions. Everything written
 // here is reproducible: objects carry no timestamps, types are explicit
 // little-endian, so two builds with the same inputs are byte-identical.
-// Every failure throws InputError naming the file and the object.
+// A file that cannot be read is an InputError naming the file and the object;
+// a write that fails (a full disk) is a std::runtime_error naming the file and
+// giving the OS's reason (common/h5_error.h).
 #pragma once
 
 #include <cstdint>
@@ -22,6 +24,8 @@ bool h5_is_thread_safe();
 H5Handle h5_open_read(const std::string& path);
 // Creates (truncates) a file whose objects carry no timestamps.
 H5Handle h5_create(const std::string& path);
+// Flushes and closes a file being written; throws when HDF5 could not write.
+void h5_close_written(H5Handle& file, const std::string& path);
 H5Handle h5_create_group(hid_t loc, const std::string& name, const std::string& file);
 H5Handle h5_open_dataset(hid_t loc, const std::string& name, const std::string& file, hid_t dapl = 0);
 bool h5_exists(hid_t loc, const std::string& name);

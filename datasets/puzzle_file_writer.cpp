@@ -12,6 +12,8 @@
 #include <stdexcept>
 
 #include "common/error.h"
+#include "common/h5_error.h"
+#include "common/os_error.h"
 #include "datasets/h5_io.h"
 #include "datasets/parallel_for.h"
 
@@ -48,7 +50,7 @@ H5Handle create_token_dataset(hid_t group, const char* name, int64_t rows, int64
   H5Pset_deflate(dcpl.get(), kDeflateLevel);
   H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER);
   hid_t id = H5Dcreate2(group, name, H5T_STD_U8LE, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT);
-  if (id < 0) throw InputError(file, std::string("cannot create dataset ") + name);
+  if (id < 0) throw std::runtime_error(file + ": cannot create dataset " + name + ": " + h5_failure_reason());
   return H5Handle(id, H5Dclose);
 }
 
@@ -76,11 +78,13 @@ void write_token_rows(hid_t group, const SplitContents& split, int64_t seq_len, 
       const hsize_t offset[2] = {hsize_t((first + i) * chunk_rows), 0};
       if (H5Dwrite_chunk(inputs.get(), H5P_DEFAULT, 0, offset, done[i].inputs.size(), done[i].inputs.data()) < 0 ||
           H5Dwrite_chunk(labels.get(), H5P_DEFAULT, 0, offset, done[i].labels.size(), done[i].labels.data()) < 0) {
-        throw InputError(file, "cannot write example rows (disk full?)");
+        throw std::runtime_error(file + ": cannot write example rows: " + h5_failure_reason());
       }
       done[i] = {};
     }
   }
+  if (inputs.close() < 0 || labels.close() < 0)
+    throw std::runtime_error(file + ": cannot write example rows: " + h5_failure_reason());
 }
 
 void write_split(hid_t file_id, Split which, const SplitContents& split, int64_t seq_len, int threads,
@@ -110,16 +114,16 @@ void write_contents(const std::string& path, const PuzzleFileContents& c, int th
   write_split(f.get(), Split::kTest, c.test, h.seq_len, threads, path);
   h5_write_strings(f.get(), "identifiers", c.identifiers, path);
   if (c.test_puzzles_json) h5_write_string(f.get(), "test_puzzles", *c.test_puzzles_json, path);
-  if (H5Fflush(f.get(), H5F_SCOPE_GLOBAL) < 0) throw InputError(path, "cannot flush file (disk full?)");
+  h5_close_written(f, path);
 }
 
 void fsync_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0 || ::fsync(fd) != 0) {
-    if (fd >= 0) ::close(fd);
-    throw InputError(path, "cannot fsync file");
-  }
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw os_error(path, "cannot open for fsync");
+  const int rc = ::fsync(fd);
+  const int saved = errno;
   ::close(fd);
+  if (rc != 0) throw os_error(path, "cannot write to disk (fsync)", saved);
 }
 
 void check_contents(const PuzzleFileContents& c) {
@@ -158,7 +162,7 @@ void write_puzzle_file(const std::string& path, const PuzzleFileContents& conten
   try {
     write_contents(partial, contents, threads);  // the file is closed when this returns
     fsync_file(partial);
-    fs::rename(partial, target);
+    if (std::rename(partial.c_str(), path.c_str()) != 0) throw os_error(path, "cannot rename " + partial + " to it");
   } catch (...) {
     fs::remove(partial, ec);
     throw;

@@ -63,8 +63,10 @@ struct PuzzleFileContents {
 inline constexpr int64_t kChunkRows = 16;
 inline constexpr int kDeflateLevel = 1;
 
-// Writes `contents` to `path` (parent folders are created). Throws InputError
-// for an unwritable destination; leaves no file behind on any failure.
+// Writes `contents` to `path` (parent folders are created). A folder that
+// cannot be created is an InputError; a write that fails (a full disk) is a
+// std::runtime_error naming the file and the OS's reason. Leaves no file
+// behind on any failure.
 void write_puzzle_file(const std::string& path, const PuzzleFileContents& contents, int threads);
 
 }  // namespace recur::datasets

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <unistd.h>
+
 namespace recur::distributed {
 namespace {
 
@@ -16,6 +18,7 @@ constexpr int kAbortExitCode = 1;  // design.md: 1 = runtime failure
 constexpr auto kPollInterval = std::chrono::milliseconds(50);
 constexpr double kAbortHookSeconds = 10;  // ncclCommAbort may itself hang on a dead network
 constexpr size_t kMaxListed = 8;          // peers named per category in the abort line
+constexpr int kHostNameBytes = 64;        // a host name as exchanged (longer ones are cut)
 
 double seconds_between(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
@@ -51,6 +54,12 @@ Watchdog::Watchdog(MPI_Comm world, double timeout_s) : timeout_s_(timeout_s) {
   MPI_Comm_set_errhandler(comm_, MPI_ERRORS_RETURN);
   MPI_Comm_rank(comm_, &rank_);
   MPI_Comm_size(comm_, &size_);
+  // Every rank's host, so an abort line says where a rank runs (a job spans nodes).
+  char mine[kHostNameBytes] = {};
+  ::gethostname(mine, sizeof mine - 1);
+  std::vector<char> all(static_cast<size_t>(size_) * kHostNameBytes);
+  MPI_Allgather(mine, kHostNameBytes, MPI_CHAR, all.data(), kHostNameBytes, MPI_CHAR, comm_);
+  for (int r = 0; r < size_; ++r) hosts_.emplace_back(all.data() + static_cast<size_t>(r) * kHostNameBytes);
   thread_ = std::thread([this] { run(); });
 }
 
@@ -216,14 +225,15 @@ std::string Watchdog::ask_peers(const State& mine, double timeout) {
   for (int peer = 0; peer < size_; ++peer) {
     if (peer == rank_) continue;
     const Reply& r = peer_replies_[peer];
+    const std::string where = std::to_string(peer) + " on " + hosts_[peer];
     if (!answered[peer]) {
-      silent.push_back(std::to_string(peer));
+      silent.push_back(where);
     } else if (r.inside && r.seq < asked_seq_) {
-      late.push_back("rank " + std::to_string(peer) + " (stuck in #" + std::to_string(r.seq) + " " +
-                     r.label + " for " + format_seconds(r.seconds) + ")");
+      late.push_back("rank " + where + " (stuck in #" + std::to_string(r.seq) + " " + r.label + " for " +
+                     format_seconds(r.seconds) + ")");
     } else if (!r.inside && r.seq < asked_seq_) {
-      late.push_back("rank " + std::to_string(peer) + " (busy outside collectives for " +
-                     format_seconds(r.seconds) + " since #" + std::to_string(r.seq) + " " + r.label + ")");
+      late.push_back("rank " + where + " (busy outside collectives for " + format_seconds(r.seconds) +
+                     " since #" + std::to_string(r.seq) + " " + r.label + ")");
     }
   }
   if (silent.empty() && late.empty()) return "every peer has arrived: the transfer itself is stuck";
@@ -236,7 +246,7 @@ std::string Watchdog::ask_peers(const State& mine, double timeout) {
 }
 
 std::string Watchdog::line_start() const {
-  return "recur: rank " + std::to_string(rank_) + ": watchdog: ";
+  return "recur: rank " + std::to_string(rank_) + " on " + hosts_[rank_] + ": watchdog: ";
 }
 
 void Watchdog::abort_job(const std::string& line) {

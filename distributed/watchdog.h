@@ -1,5 +1,6 @@
 // Collective watchdog: a rank stuck in a collective aborts the whole job, with one
-// line that names this rank, the collective and the peers that did not arrive.
+// line that names this rank, the collective and the peers that did not arrive,
+// each with its host (`rank 1 on node07`).
 //
 // Why a thread: the fastest collectives are the blocking ones (Open MPI's tuned
 // MPI_Allreduce moved 7M floats in ~7 ms here, the in-place MPI_Iallreduce that a
@@ -88,6 +89,7 @@ class Watchdog {
   MPI_Comm comm_ = MPI_COMM_NULL;  // private duplicate: queries never meet user traffic
   int rank_ = 0;
   int size_ = 1;
+  std::vector<std::string> hosts_;  // every rank's host name
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

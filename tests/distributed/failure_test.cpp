@@ -162,7 +162,7 @@ TEST(Failure, KilledPeerEndsTheJobNamingTheDeadRank) {
                                   << job.output();
   EXPECT_NE(*status, 0) << job.output();
   EXPECT_TRUE(std::regex_search(job.output(), std::regex("rank 1 with PID \\d+ on node \\S+ exited on signal 9|"
-                                                         "watchdog: .* rank 1 \\(no reply")))
+                                                         "watchdog: .* rank 1 on \\S+ \\(no reply")))
       << job.output();
 }
 
@@ -182,8 +182,8 @@ TEST(Failure, KilledPeerIsNamedByTheSurvivorsWatchdog) {
       << job.output();
   EXPECT_FALSE(std::regex_search(job.output(), std::regex("victim rank 0 exited with status 0"))) << job.output();
   EXPECT_TRUE(std::regex_search(job.output(),
-                                std::regex("recur: rank 0: watchdog: \\w+ '\\w+' \\(collective #\\d+\\) not complete "
-                                           "after [0-9.]+ s; not arrived: rank 1 \\(no reply: stopped, dead or "
+                                std::regex("recur: rank 0 on \\S+: watchdog: \\w+ '\\w+' \\(collective #\\d+\\) not complete "
+                                           "after [0-9.]+ s; not arrived: rank 1 on \\S+ \\(no reply: stopped, dead or "
                                            "unreachable\\); aborting the job")))
       << job.output();
   EXPECT_TRUE(job.wait_exit(kMargin).has_value()) << job.output();
@@ -199,8 +199,8 @@ TEST(Failure, StoppedPeerIsNamedByTheSurvivorsWatchdog) {
                                   << job.output();
   EXPECT_NE(*status, 0) << job.output();
   EXPECT_TRUE(std::regex_search(job.output(),
-                                std::regex("recur: rank 0: watchdog: \\w+ '\\w+' \\(collective #\\d+\\) not complete "
-                                           "after [0-9.]+ s; not arrived: rank 1 \\(no reply: stopped, dead or "
+                                std::regex("recur: rank 0 on \\S+: watchdog: \\w+ '\\w+' \\(collective #\\d+\\) not complete "
+                                           "after [0-9.]+ s; not arrived: rank 1 on \\S+ \\(no reply: stopped, dead or "
                                            "unreachable\\); aborting the job")))
       << job.output();
   // The Job destructor sends SIGCONT + SIGKILL to the stopped rank if mpirun left it.
@@ -214,8 +214,8 @@ TEST(Failure, BusyPeerIsNamedAsBusy) {
   ASSERT_TRUE(status.has_value()) << job.output();
   EXPECT_NE(*status, 0) << job.output();
   EXPECT_TRUE(std::regex_search(job.output(),
-                                std::regex("recur: rank 1: watchdog: all_reduce 'grads' \\(collective #\\d+\\) not "
-                                           "complete after [0-9.]+ s; not arrived: rank 0 \\(busy outside "
+                                std::regex("recur: rank 1 on \\S+: watchdog: all_reduce 'grads' \\(collective #\\d+\\) not "
+                                           "complete after [0-9.]+ s; not arrived: rank 0 on \\S+ \\(busy outside "
                                            "collectives for [0-9.]+ s since #\\d+ \\w+ '\\w+'\\)")))
       << job.output();
 }

@@ -1,5 +1,5 @@
 // The ACT wrapper: slot reset from the new batch, step counting, halting rules,
-// exploration from an explicit generator, eval lock-step, and the carry round trip.
+// exploration drawn from an explicit generator, eval lock-step, and the carry round trip.
 #include <gtest/gtest.h>
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -31,11 +31,10 @@ TEST(ActCarry, InitialCarryHasEverySlotHalted) {
 TEST(ActStep, HaltedSlotsTakeTheNewRowRunningSlotsKeepTheirData) {
   torch::set_num_threads(1);
   const auto m = make_model(testing::tiny_trm(), testing::kTinyShape, torch::kCPU, 0);
-  torch::Generator gen = generator(0);
   const Batch first = testing::random_batch(3, testing::kTinyShape, 1), second = testing::random_batch(3, testing::kTinyShape, 2);
-  Carry c = m->step(m->initial_carry(3), first, false, gen).carry;
+  Carry c = m->step(m->initial_carry(3), first, false).carry;
   c.halted = torch::tensor({true, false, true});
-  const ActStep s = m->step(c, second, false, gen);
+  const ActStep s = m->step(c, second, false);
   EXPECT_TRUE(torch::equal(s.carry.current_data.inputs[0], second.inputs[0]));
   EXPECT_TRUE(torch::equal(s.carry.current_data.inputs[1], first.inputs[1]));  // second.inputs[1] is dropped
   EXPECT_TRUE(torch::equal(s.carry.current_data.labels[2], second.labels[2]));
@@ -52,12 +51,14 @@ TEST(ActStep, EvaluationRunsExactlyHaltMaxStepsWhateverTheQHeadSays) {
   Carry c = m->initial_carry(3);
   int steps = 0;
   do {
-    c = m->step(c, b, /*training=*/false, gen).carry;
+    c = m->step(c, b, /*training=*/false).carry;
     ++steps;
     if (steps < 4) EXPECT_FALSE(c.halted.any().item<bool>()) << steps;
   } while (!c.halted.all().item<bool>());
   EXPECT_EQ(steps, 4);
-  EXPECT_TRUE(m->step(m->initial_carry(3), b, /*training=*/true, gen).carry.halted.all().item<bool>());
+  EXPECT_TRUE(m->step(m->initial_carry(3), b, /*training=*/true, m->draw_exploration(3, gen))
+                  .carry.halted.all()
+                  .item<bool>());
 }
 
 TEST(ActStep, ExplorationDelaysHaltingAndIsReproducibleFromTheGenerator) {
@@ -72,7 +73,7 @@ TEST(ActStep, ExplorationDelaysHaltingAndIsReproducibleFromTheGenerator) {
     Carry c = m->initial_carry(16);
     torch::Tensor halted_at = torch::zeros({16}, torch::kInt32);
     for (int k = 1; k <= 8; ++k) {
-      c = m->step(c, b, true, gen).carry;
+      c = m->step(c, b, true, m->draw_exploration(16, gen)).carry;
       halted_at.masked_fill_(c.halted & (halted_at == 0), k);
     }
     return halted_at;
@@ -88,25 +89,26 @@ TEST(ActStep, OnlyHrmTrainingProducesAQContinueTarget) {
   const Batch b = testing::random_batch(3, testing::kTinyShape, 1);
   torch::Generator gen = generator(0);
   const auto hrm = make_model(testing::tiny_hrm(), testing::kTinyShape, torch::kCPU, 0);
-  const ActStep train = hrm->step(hrm->initial_carry(3), b, true, gen);
+  const ActStep train = hrm->step(hrm->initial_carry(3), b, true, hrm->draw_exploration(3, gen));
   ASSERT_TRUE(train.outputs.target_q_continue.defined());
   EXPECT_FALSE(train.outputs.target_q_continue.requires_grad());
   EXPECT_TRUE(act_loss(train.outputs, train.carry, LossType::kStablemax).metrics.count("q_continue_loss"));
-  EXPECT_FALSE(hrm->step(hrm->initial_carry(3), b, false, gen).outputs.target_q_continue.defined());
+  EXPECT_FALSE(hrm->step(hrm->initial_carry(3), b, false).outputs.target_q_continue.defined());
   const auto trm = make_model(testing::tiny_trm(), testing::kTinyShape, torch::kCPU, 0);
-  EXPECT_FALSE(trm->step(trm->initial_carry(3), b, true, gen).outputs.target_q_continue.defined());
+  EXPECT_FALSE(trm->step(trm->initial_carry(3), b, true, trm->draw_exploration(3, gen)).outputs.target_q_continue.defined());
 }
 
 TEST(ActCarry, RoundTripThroughNamedTensorsGivesABitIdenticalNextStep) {
   const auto m = make_model(testing::tiny_trm(), testing::kTinyShape, torch::kCPU, 0);
   torch::Generator gen = generator(0);
   const Batch b1 = testing::random_batch(3, testing::kTinyShape, 1), b2 = testing::random_batch(3, testing::kTinyShape, 2);
-  const Carry c = m->step(m->initial_carry(3), b1, true, gen).carry;
+  const Carry c = m->step(m->initial_carry(3), b1, true, m->draw_exploration(3, gen)).carry;
   NamedTensors saved;
   for (const auto& [name, t] : c.to_named_tensors()) saved.emplace_back(name, t.clone());
   const Carry restored = m->carry_from_named_tensors(saved, "carry.h5");
   torch::Generator g1 = generator(5), g2 = generator(5);
-  const ActStep x = m->step(c, b2, true, g1), y = m->step(restored, b2, true, g2);
+  const ActStep x = m->step(c, b2, true, m->draw_exploration(3, g1)),
+                y = m->step(restored, b2, true, m->draw_exploration(3, g2));
   EXPECT_TRUE(torch::equal(x.outputs.logits, y.outputs.logits));
   EXPECT_TRUE(torch::equal(find_named(x.carry.state, "z_L"), find_named(y.carry.state, "z_L")));
   EXPECT_TRUE(torch::equal(x.carry.halted, y.carry.halted));
@@ -131,7 +133,7 @@ TEST(PuzzleEmbedding, TrainingGradientLandsOnTheLocalRowsOnly) {
   const auto m = make_model(testing::tiny_trm(), testing::kTinyShape, torch::kCPU, 0);
   torch::Generator gen = generator(0);
   const Batch b = testing::random_batch(3, testing::kTinyShape, 1);
-  const ActStep s = m->step(m->initial_carry(3), b, true, gen);
+  const ActStep s = m->step(m->initial_carry(3), b, true, m->draw_exploration(3, gen));
   act_loss(s.outputs, s.carry, LossType::kStablemax).loss.backward();
   PuzzleEmbedding* pe = m->inner().puzzle_emb();
   ASSERT_NE(pe, nullptr);

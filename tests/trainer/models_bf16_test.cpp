@@ -30,8 +30,8 @@ TEST(ForwardDtype, Bfloat16StepKeepsTheReferenceDtypesAndTracksFloat32) {
 
   const Batch b = testing::random_batch(3, testing::kTinyShape, 1);
   torch::Generator g1 = at::make_generator<at::CPUGeneratorImpl>(0), g2 = at::make_generator<at::CPUGeneratorImpl>(0);
-  const ActStep sb = bf->step(bf->initial_carry(3), b, true, g1);
-  const ActStep sf = fp->step(fp->initial_carry(3), b, true, g2);
+  const ActStep sb = bf->step(bf->initial_carry(3), b, true, bf->draw_exploration(3, g1));
+  const ActStep sf = fp->step(fp->initial_carry(3), b, true, fp->draw_exploration(3, g2));
   EXPECT_EQ(find_named(sb.carry.state, "z_H").scalar_type(), torch::kBFloat16);
   EXPECT_EQ(sb.outputs.logits.scalar_type(), torch::kBFloat16);
   EXPECT_EQ(sb.outputs.q_halt_logits.scalar_type(), torch::kFloat32);

@@ -42,8 +42,9 @@ int64_t activation_bytes(int64_t H_cycles) {
   torch::Generator gen = at::make_generator<at::CPUGeneratorImpl>(0);
   const Batch b = testing::random_batch(8, shape, 1);
   const Carry carry = m->initial_carry(8);
+  const torch::Tensor explore = m->draw_exploration(8, gen);
   const int64_t before = memory_stats(kCpu).current_bytes;
-  const ActStep s = m->step(carry, b, true, gen);
+  const ActStep s = m->step(carry, b, true, explore);
   const ActLoss l = act_loss(s.outputs, s.carry, LossType::kStablemax);
   const int64_t held = memory_stats(kCpu).current_bytes - before;
   l.loss.backward();

@@ -9,12 +9,6 @@
 namespace recur::trainer {
 namespace {
 
-int64_t parameter_count(const ActModel& m) {
-  int64_t n = 0;
-  for (const auto& [name, p] : m.named_parameters()) n += p.numel();
-  return n;
-}
-
 ArchConfig published_trm() {
   ArchConfig a;  // the defaults are trm.yaml's
   a.forward_dtype = "float32";
@@ -23,7 +17,7 @@ ArchConfig published_trm() {
 
 TEST(ModelParameterCount, TrmArcIs6829058) {
   const auto m = make_model(published_trm(), {12, 900, 3}, torch::kCPU, 0);
-  EXPECT_EQ(parameter_count(*m), 6829058);
+  EXPECT_EQ(recur::testing::parameter_count(*m), 6829058);
 }
 
 TEST(ModelParameterCount, TrmSudokuMlpIs5028866) {
@@ -31,7 +25,7 @@ TEST(ModelParameterCount, TrmSudokuMlpIs5028866) {
   a.mlp_t = true;
   a.pos_encodings = "none";
   const auto m = make_model(a, {11, 81, 1}, torch::kCPU, 0);
-  EXPECT_EQ(parameter_count(*m), 5028866);
+  EXPECT_EQ(recur::testing::parameter_count(*m), 5028866);
 }
 
 TEST(ModelParameterCount, HrmSudokuIs27275266) {
@@ -42,7 +36,7 @@ TEST(ModelParameterCount, HrmSudokuIs27275266) {
   a.H_layers = 4;
   a.L_layers = 4;
   const auto m = make_model(a, {11, 81, 1}, torch::kCPU, 0);
-  EXPECT_EQ(parameter_count(*m), 27275266);
+  EXPECT_EQ(recur::testing::parameter_count(*m), 27275266);
 }
 
 // The reference's state_dict keys (without torch.compile's _orig_mod.), in its order.

@@ -52,4 +52,11 @@ inline trainer::Batch random_batch(int64_t batch, const trainer::ModelShape& sha
           torch::randint(0, shape.num_puzzle_identifiers, {batch}, gen, i32)};
 }
 
+// Trainable parameters, as the papers count them (the puzzle table is a buffer).
+inline int64_t parameter_count(const trainer::ActModel& m) {
+  int64_t n = 0;
+  for (const auto& [name, p] : m.named_parameters()) n += p.numel();
+  return n;
+}
+
 }  // namespace recur::testing

@@ -53,7 +53,7 @@ TEST_F(RankFailure, KilledRankEndsTheJobNamingIt) {
   EXPECT_NE(job->wait(), 0);
   EXPECT_TRUE(std::regex_search(job->err() + job->out(),
                                 std::regex("rank 1 with PID \\d+ on node \\S+ exited on signal 9|"
-                                           "not arrived: rank 1 \\(no reply")))
+                                           "not arrived: rank 1 on \\S+ \\(no reply")))
       << job->err();
 }
 
@@ -66,8 +66,8 @@ TEST_F(RankFailure, HungRankIsNamedByTheWatchdogWithinItsTimeout) {
   kill(victim, SIGCONT);  // lets a rank that mpirun could not kill while stopped die
   ASSERT_TRUE(ended) << job->err();
   EXPECT_NE(job->wait(), 0);
-  EXPECT_TRUE(std::regex_search(job->err(), std::regex("recur: rank 0: watchdog: .* not complete after [0-9.]+ s; "
-                                                       "not arrived: rank 1 \\(no reply: stopped, dead or "
+  EXPECT_TRUE(std::regex_search(job->err(), std::regex("recur: rank 0 on \\S+: watchdog: .* not complete after [0-9.]+ s; "
+                                                       "not arrived: rank 1 on \\S+ \\(no reply: stopped, dead or "
                                                        "unreachable\\); aborting the job")))
       << job->err();
 }

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "common/libtorch.h"
+#include "models_test_support.h"
 #include "recur_process.h"
 #include "trainer/config/config_loader.h"
 #include "trainer/models/factory.h"
@@ -68,12 +69,6 @@ std::vector<std::string> data_command(const std::vector<std::string>& lines) {
   return {std::istream_iterator<std::string>(words), std::istream_iterator<std::string>()};
 }
 
-int64_t recipe_parameter_count(const ActModel& m) {
-  int64_t n = 0;
-  for (const auto& [name, p] : m.named_parameters()) n += p.numel();
-  return n;
-}
-
 TEST(Recipes, EveryRecipeMatchesItsPublishedParameterCount) {
   torch::set_num_threads(2);
   const std::regex params_line(R"(^# params: ([0-9,]+) \((\w+)\)$)");
@@ -94,7 +89,7 @@ TEST(Recipes, EveryRecipeMatchesItsPublishedParameterCount) {
     arch.forward_dtype = "float32";
     const auto model =
         make_model(arch, {shape.vocab_size, shape.seq_len, /*num_puzzle_identifiers=*/3}, torch::kCPU, 0);
-    EXPECT_EQ(recipe_parameter_count(*model), std::stoll(count_text));
+    EXPECT_EQ(recur::testing::parameter_count(*model), std::stoll(count_text));
     ++checked;
   }
   EXPECT_GE(checked, 9);  // the 9 published experiments at least

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -204,6 +205,28 @@ arch: {hidden_size: 32, num_heads: 2, puzzle_emb_ndim: 32, puzzle_emb_len: 1, ml
     ASSERT_EQ(data.exit_code, 0) << data.err;
   }
 
+  // arc.h5 (4 augmented versions per task) and arc.yaml: a tiny TRM at global
+  // batch 4 that runs 20 steps (stop_after_steps) with ACT exploration on.
+  void make_tiny_arc_run() {
+    make_tiny_arc_data(4);
+    if (HasFatalFailure()) return;
+    write("arc.yaml", "include: " + std::string(RECUR_SOURCE_DIR) + "/recipes/base/trm.yaml\n" +
+                          "data_paths: [" + path("arc.h5") + "]\n" + R"(
+evaluators: []
+global_batch_size: 4
+epochs: 100
+eval_interval: 100
+stop_after_steps: 20
+checkpoint_interval: 0
+lr: 1.0e-3
+lr_warmup_steps: 5
+puzzle_emb_lr: 1.0e-2
+threads: 1
+arch: {hidden_size: 16, num_heads: 1, puzzle_emb_ndim: 16, puzzle_emb_len: 1, H_cycles: 1, L_cycles: 1,
+       L_layers: 1, halt_max_steps: 4, halt_exploration_prob: 0.5}
+)");
+  }
+
   // An ARC task file: three demonstration pairs and one test pair of grids
   // 3x3 to 5x5 (colours 0-3, drawn from `seed`), outputs = rule(inputs).
   using Grid = std::vector<std::vector<int>>;
@@ -227,7 +250,9 @@ arch: {hidden_size: 32, num_heads: 2, puzzle_emb_ndim: 32, puzzle_emb_len: 1, ml
   std::unique_ptr<Child> start_train(const std::string& run, int ranks, const std::string& overrides,
                                      const std::string& recipe = "tiny.yaml") {
     static int launches = 0;
-    const std::string log = path(run + "." + std::to_string(++launches));
+    std::string log_name = run;  // in the scratch folder itself, even for a run in a subfolder
+    std::replace(log_name.begin(), log_name.end(), '/', '_');
+    const std::string log = path(log_name + "." + std::to_string(++launches));
     return std::make_unique<Child>(launcher(ranks) + RECUR_BINARY + " train " + path(recipe) + " run_dir=" +
                                        path(run) + " " + overrides,
                                    log + ".out", log + ".err");

@@ -105,7 +105,7 @@ BenchResult run_bench(const Config& config, const BenchOptions& options, Session
   reset_peak_memory(session.device);
 
   // Start-up as in training: the model, rank 0's weights everywhere, the optimizers.
-  TrainState state = make_train_state(config, r.shape.model, session.device, session.rank(), local_batch);
+  TrainState state = make_train_state(config, r.shape.model, session.device, local_batch);
   distributed::broadcast_from_rank0(comm, model_tensors(*state.model));
   attach_optimizers(state, config);
   const LossType loss_type = parse_loss_type(config.arch.loss.loss_type);

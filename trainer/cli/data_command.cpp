@@ -11,13 +11,13 @@
 #include <iostream>
 #include <memory>
 
+#include "checkpoints/atomic_file.h"
 #include "common/error.h"
 #include "datasets/arc_builder.h"
 #include "datasets/arc_generator.h"
 #include "datasets/maze_builder.h"
 #include "datasets/parallel_for.h"
 #include "datasets/sudoku_builder.h"
-#include "trainer/train/run_dir.h"
 
 namespace recur::trainer {
 namespace {
@@ -48,8 +48,8 @@ void generate_arc(const datasets::ArcGenerateOptions& g) {
   const std::filesystem::path parent = std::filesystem::path(g.out).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent);
   const std::string solutions = datasets::arc_solutions_path(g.out);
-  write_text_atomically(g.out, datasets::arc_challenges_json(tasks).dump());
-  write_text_atomically(solutions, datasets::arc_solutions_json(tasks).dump());
+  checkpoints::write_text_file_atomically(g.out, datasets::arc_challenges_json(tasks).dump());
+  checkpoints::write_text_file_atomically(solutions, datasets::arc_solutions_json(tasks).dump());
   std::string families;
   for (const std::string& f : g.families) families += (families.empty() ? "" : ",") + f;
   std::cout << "recur data arc: generated " << tasks.size() << " tasks (" << families << ", grids up to "

@@ -26,6 +26,7 @@
 #include <string>
 
 #include "common/error.h"
+#include "common/h5_handle.h"
 #include "distributed/rank_info.h"
 #include "trainer/cli/bench_command.h"
 #include "trainer/cli/data_command.h"
@@ -60,6 +61,7 @@ int fail(const std::string& message, int status) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  recur::h5_skip_cleanup_at_exit();  // first: a failed write must not crash the exit
   CLI::App app{"recur: train tiny recursive reasoning models (TRM, HRM)"};
   app.set_version_flag("--version", recur::trainer::version_string());
   // At most one command; none is handled after parsing, so that a mistyped

@@ -92,6 +92,7 @@ struct Config {
   // recur's own keys
   std::string run_dir;          // default runs/<recipe>/<time>
   std::string resume = "auto";  // auto | never
+  std::string resume_data_changed = "refuse";  // refuse | allow: resume on other data (data_fingerprint.h)
   std::string init_from;        // weights only (recur checkpoint or a torch .pt state_dict)
   std::string device = "auto";  // auto | cpu | cuda
   int64_t threads = 0;          // torch threads per rank; 0 = cores / local ranks

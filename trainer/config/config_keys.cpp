@@ -134,7 +134,7 @@ const Schema<Config>& config_schema() {
           {RECUR_FIELD(Config, ema), "keep an EMA of the weights; evaluate and save it"},
           {RECUR_FIELD(Config, ema_rate), "EMA decay per step", within_upper_open(0, 1)},
 
-          {RECUR_FIELD(Config, seed), "random seed (rank r uses seed + r)", at_least(0)},
+          {RECUR_FIELD(Config, seed), "random seed (init, data order, exploration)", at_least(0)},
           {RECUR_FIELD(Config, project_name), "label for logs (reference key)"},
           {RECUR_FIELD(Config, run_name), "label for logs (reference key)"},
           {RECUR_FIELD(Config, eval_save_outputs), "outputs saved at each evaluation"},
@@ -142,6 +142,9 @@ const Schema<Config>& config_schema() {
           {RECUR_FIELD(Config, run_dir), "run folder; empty = runs/<recipe>/<time>"},
           {RECUR_FIELD(Config, resume), "auto: continue from the newest checkpoint in run_dir",
            one_of({"auto", "never"})},
+          {RECUR_FIELD(Config, resume_data_changed),
+           "refuse: resuming on data other than the checkpoint's is an error; allow: continue, logged",
+           one_of({"refuse", "allow"})},
           {RECUR_FIELD(Config, init_from), "initial weights: recur checkpoint or torch .pt"},
           {RECUR_FIELD(Config, device), "auto = cuda when available", one_of({"auto", "cpu", "cuda"})},
           {RECUR_FIELD(Config, threads), "torch threads per rank; 0 = cores / ranks on the node",

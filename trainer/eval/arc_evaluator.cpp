@@ -4,10 +4,10 @@
 #include <cmath>
 #include <filesystem>
 
+#include "checkpoints/atomic_file.h"
 #include "common/error.h"
 #include "datasets/arc_augmentation.h"
 #include "trainer/eval/wilson_interval.h"
-#include "trainer/train/run_dir.h"
 
 namespace recur::trainer {
 namespace {
@@ -167,8 +167,8 @@ nlohmann::json ArcEvaluator::predictions(int64_t step) const {
 }
 
 void ArcEvaluator::write_outputs(const std::string& dir, int64_t step) const {
-  write_text_atomically((std::filesystem::path(dir) / "submission.json").string(), submission().dump());
-  write_text_atomically((std::filesystem::path(dir) / "arc_predictions.json").string(), predictions(step).dump());
+  checkpoints::write_text_file_atomically((std::filesystem::path(dir) / "submission.json").string(), submission().dump());
+  checkpoints::write_text_file_atomically((std::filesystem::path(dir) / "arc_predictions.json").string(), predictions(step).dump());
 }
 
 void ArcEvaluator::restore(const std::vector<uint8_t>& bytes) {

@@ -22,8 +22,7 @@ struct ModelUnderTest {
   std::string kind;  // model_kind
   ModelFixtureConfig config;
   LossType loss_type;
-  std::unique_ptr<ActModel> model;
-  torch::Generator exploration;  // unused in effect: the fixtures set halt_exploration_prob = 0
+  std::unique_ptr<ActModel> model;  // stepped without exploration: the fixtures set halt_exploration_prob = 0
   torch::Device device;
   ModelTolerances tol;  // the fixture's row, or its bf16 bounds (tolerances.h)
 

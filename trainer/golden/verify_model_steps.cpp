@@ -4,7 +4,6 @@
 // from our own, so each step is compared on its own. The TRM-MLP recursion at fixture
 // size amplifies rounding differences across steps (README: 1e-5 -> 7e-4 over three
 // free-running steps from a thread-count change alone); per step it stays at 1e-5.
-#include <ATen/CPUGeneratorImpl.h>
 
 #include <set>
 
@@ -78,7 +77,6 @@ ModelUnderTest load_model_under_test(const GoldenFile& file, const GoldenOptions
                    config,
                    parse_loss_type(config.arch.loss.loss_type),
                    make_model(config.arch, config.shape, options.device, /*init_seed=*/0),
-                   at::make_generator<at::CPUGeneratorImpl>(0),
                    options.device,
                    options.dtype == torch::kBFloat16 ? bf16_tolerances(float32) : float32};
   const NamedTensors weights = file.tensors_under("weights");
@@ -106,7 +104,7 @@ Carry check_supervision_step(ModelUnderTest& m, const std::string& g, const Carr
   const GoldenFile& f = m.file;
   ActModel& model = *m.model;
   for (const auto& [name, p] : model.named_parameters()) p.mutable_grad() = torch::Tensor();
-  const ActStep s = model.step(carry_in, read_batch(m, g + "/batch"), /*training=*/true, m.exploration);
+  const ActStep s = model.step(carry_in, read_batch(m, g + "/batch"), /*training=*/true);
   const ActLoss l = act_loss(s.outputs, s.carry, m.loss_type);
   (l.loss / loss_divisor).backward();
 

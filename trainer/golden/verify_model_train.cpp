@@ -116,7 +116,7 @@ void check_end_to_end(ModelUnderTest& m, std::vector<Check>& checks) {
   for (int64_t k = 1; k <= steps; ++k) {
     const std::string g = train_step(k);
     grads.zero();
-    const ActStep st = model.step(carry, read_batch(m, g + "/batch"), /*training=*/true, m.exploration);
+    const ActStep st = model.step(carry, read_batch(m, g + "/batch"), /*training=*/true);
     const ActLoss l = act_loss(st.outputs, st.carry, m.loss_type);
     (l.loss / static_cast<double>(batch)).backward();
     if (PuzzleEmbedding* pe = model.inner().puzzle_emb()) {

@@ -82,28 +82,22 @@ void ActModel::load_named_tensors(const NamedTensors& source, const std::string&
   copy_named_into(targets, source, where);
 }
 
-torch::Tensor ActModel::draw_exploration_min_steps(int64_t batch_size, torch::Generator& gen) const {
-  if (config_.halt_max_steps <= 1) return torch::Tensor();
+torch::Tensor ActModel::draw_exploration(int64_t slots, torch::Generator& gen) const {
+  if (config_.halt_max_steps <= 1) return {};  // every slot halts after one step anyway
   // Drawn on the CPU from the caller's generator (device-independent and checkpointable),
   // every training step, as the reference draws rand_like/randint_like every step.
   const auto cpu = torch::TensorOptions().device(torch::kCPU);
-  const torch::Tensor explore = torch::rand({batch_size}, gen, cpu.dtype(torch::kFloat32)) <
+  const torch::Tensor explore = torch::rand({slots}, gen, cpu.dtype(torch::kFloat32)) <
                                 config_.halt_exploration_prob;
   const torch::Tensor min_steps =
-      torch::randint(2, config_.halt_max_steps + 1, {batch_size}, gen, cpu.dtype(torch::kInt32));
+      torch::randint(2, config_.halt_max_steps + 1, {slots}, gen, cpu.dtype(torch::kInt32));
   torch::Tensor drawn = explore.to(torch::kInt32) * min_steps;
   if (!inner_->device().is_cuda()) return drawn;
   // From pinned memory the copy is queued without waiting for the GPU.
   return drawn.pin_memory().to(inner_->device(), /*non_blocking=*/true);
 }
 
-ActStep ActModel::step(const Carry& carry, const Batch& batch, bool training, torch::Generator& exploration) {
-  return step(carry, batch, training,
-              training ? draw_exploration_min_steps(carry.halted.size(0), exploration) : torch::Tensor());
-}
-
-ActStep ActModel::step(const Carry& carry, const Batch& batch, bool training,
-                       const torch::Tensor& exploration_min_steps) {
+ActStep ActModel::step(const Carry& carry, const Batch& batch, bool training, const torch::Tensor& min_halt_steps) {
   const ProfileScope profile(profile_scope::kModel);
   // 1. Halted slots start over on their row of the new batch.
   const torch::Tensor& reset = carry.halted;
@@ -125,7 +119,8 @@ ActStep ActModel::step(const Carry& carry, const Batch& batch, bool training,
   if (training && config_.halt_max_steps > 1) {
     const torch::Tensor q_says_halt =
         config_.q_continue_halting ? out.q_halt > out.q_continue : out.q_halt > 0;
-    halted = (halted | q_says_halt) & (steps >= exploration_min_steps);
+    halted = halted | q_says_halt;
+    if (min_halt_steps.defined()) halted = halted & (steps >= min_halt_steps);
     if (config_.q_continue_halting) {
       // 4. Bootstrapped Q target from the state after this step (no replay buffer, no target net).
       const InnerOutput next = inner_->forward(out.state, data.inputs, data.puzzle_identifiers, false);

@@ -15,8 +15,11 @@
 //      the Q-learning target for q_continue.
 // Evaluation never halts early: every slot runs exactly halt_max_steps steps, which
 // keeps a batch in lock-step. The carried state is detached: no gradient crosses steps.
-// Exploration draws come from an explicit CPU generator, so a run is reproducible and
-// the trainer can checkpoint the generator with the carry.
+// Exploration draws come from an explicit CPU generator (draw_exploration), so a run is
+// reproducible and the trainer can checkpoint the generator with the carry. The trainer
+// draws once per optimizer step for the whole global batch, from a stream every rank
+// holds alike, and hands each step() its slots' share: the draws do not depend on the
+// number of ranks or micro-batches.
 #pragma once
 
 #include <memory>
@@ -73,14 +76,14 @@ class ActModel {
   // moved to its device; a missing tensor or wrong shape is an InputError naming `where`.
   Carry carry_from_named_tensors(const NamedTensors& tensors, const std::string& where) const;
 
-  // One ACT step; in training the exploration minimum is drawn from `exploration`.
-  ActStep step(const Carry& carry, const Batch& batch, bool training, torch::Generator& exploration);
-  // The same with the minimum already drawn (undefined when not training): device work
-  // only, no host reads or copies, so a CUDA graph can capture it (train/step_graph.h).
-  ActStep step(const Carry& carry, const Batch& batch, bool training, const torch::Tensor& exploration_min_steps);
-  // The per-slot minimum number of steps exploration imposes (0 = none), int32 [B] on the
-  // model's device; undefined when this training step draws none (halt_max_steps 1).
-  torch::Tensor draw_exploration_min_steps(int64_t batch_size, torch::Generator& gen) const;
+  // `min_halt_steps` (int32 [B], training only): exploration's minimum step count per
+  // slot, from draw_exploration; undefined means no exploration. Device work only, no
+  // host reads or copies, so a CUDA graph can capture it (train/step_graph.h).
+  ActStep step(const Carry& carry, const Batch& batch, bool training, const torch::Tensor& min_halt_steps = {});
+  // One training step's exploration draws for `slots` slots, on the model's device: with
+  // probability halt_exploration_prob a slot's minimum is 2..halt_max_steps, else 0.
+  // Undefined (and nothing drawn) when halt_max_steps is 1.
+  torch::Tensor draw_exploration(int64_t slots, torch::Generator& gen) const;
 
   const NamedTensors& named_parameters() const { return inner_->named_parameters(); }
   const NamedTensors& named_persistent_buffers() const { return inner_->named_persistent_buffers(); }

@@ -95,7 +95,7 @@ nlohmann::json run_eval(const EvalOptions& options) {
                  plan.checkpoints.front().folder);
 
   TrainState state = make_train_state(config, ModelShape{meta.vocab_size, meta.seq_len, meta.num_puzzle_identifiers},
-                                      session.device, session.rank(), config.global_batch_size / session.world_size());
+                                      session.device, config.global_batch_size / session.world_size());
   datasets::TestLoader loader(data, {config.global_batch_size, session.rank(), session.world_size()});
   const LossType loss_type = parse_loss_type(config.arch.loss.loss_type);
   EvalResult r;

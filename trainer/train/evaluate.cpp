@@ -1,8 +1,6 @@
 // Evaluation loop (see evaluate.h).
 #include "trainer/train/evaluate.h"
 
-#include <ATen/CPUGeneratorImpl.h>
-
 #include <cstdio>
 
 #include "trainer/eval/wilson_interval.h"
@@ -56,12 +54,10 @@ EmaWeightsScope::~EmaWeightsScope() {
 
 ActStep eval_batch_steps(ActModel& model, const Batch& batch) {
   torch::NoGradGuard no_grad;
-  // Eval never explores; step() still takes a generator.
-  torch::Generator unused = at::make_generator<at::CPUGeneratorImpl>(0);
   Carry carry = model.initial_carry(batch.inputs.size(0));
   ActStep out;
   for (int64_t i = 0; i < model.config().halt_max_steps; ++i) {
-    out = model.step(carry, batch, /*training=*/false, unused);
+    out = model.step(carry, batch, /*training=*/false);
     carry = out.carry;
   }
   return out;

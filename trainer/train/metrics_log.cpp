@@ -1,10 +1,16 @@
 // metrics.jsonl writer (see metrics_log.h).
 #include "trainer/train/metrics_log.h"
 
-#include <cstdio>
-#include <filesystem>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
+
+#include "checkpoints/atomic_file.h"
 #include "common/error.h"
+#include "common/os_error.h"
 
 namespace recur::trainer {
 namespace {
@@ -16,35 +22,46 @@ void truncate_after_step(const std::string& path, int64_t step) {
   std::ifstream in(path);
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) lines.push_back(line);
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    for (size_t i = 0; i < lines.size(); ++i) {
-      if (lines[i].empty()) continue;
-      nlohmann::json row = nlohmann::json::parse(lines[i], nullptr, /*allow_exceptions=*/false);
-      if (row.is_discarded()) {
-        if (i + 1 == lines.size()) break;
-        throw InputError(path + ":" + std::to_string(i + 1), "malformed metrics row");
-      }
-      if (row.contains("step") && row["step"].get<int64_t>() > step) continue;
-      out << lines[i] << "\n";
+  std::string kept;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].empty()) continue;
+    nlohmann::json row = nlohmann::json::parse(lines[i], nullptr, /*allow_exceptions=*/false);
+    if (row.is_discarded()) {
+      if (i + 1 == lines.size()) break;
+      throw InputError(path + ":" + std::to_string(i + 1), "malformed metrics row");
     }
-    if (!out) throw std::runtime_error(tmp + ": cannot write");
+    if (row.contains("step") && row["step"].get<int64_t>() > step) continue;
+    kept += lines[i] + "\n";
   }
-  std::filesystem::rename(tmp, path);
+  checkpoints::write_text_file_atomically(path, kept);
 }
 
 }  // namespace
 
 MetricsLog::MetricsLog(const std::string& path, int64_t resume_step) : path_(path) {
   if (resume_step >= 0) truncate_after_step(path, resume_step);
-  out_.open(path, std::ios::app);
-  if (!out_) throw InputError(path, "cannot open metrics file for writing");
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw os_error(path, "cannot open the metrics file for appending");
+}
+
+MetricsLog::~MetricsLog() {
+  if (fd_ >= 0) ::close(fd_);
 }
 
 void MetricsLog::write(const nlohmann::json& row) {
-  out_ << row.dump() << "\n";
-  out_.flush();
+  const std::string line = row.dump() + "\n";
+  struct stat before {};
+  const bool sized = ::fstat(fd_, &before) == 0;
+  try {
+    checkpoints::write_all(fd_, line.data(), line.size(), path_);
+  } catch (...) {
+    // Drop the part of the row that fit. Should that fail too, a resume
+    // still drops a torn last row (truncate_after_step).
+    if (sized) {
+      [[maybe_unused]] const int cut = ::ftruncate(fd_, before.st_size);
+    }
+    throw;
+  }
 }
 
 std::vector<nlohmann::json> read_metrics(const std::string& path) {

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "checkpoints/atomic_file.h"
 #include "checkpoints/checkpoint_loader.h"
 #include "checkpoints/weights.h"
 #include "common/error.h"
@@ -20,7 +21,6 @@
 #include "trainer/memory/memory_meter.h"
 #include "trainer/train/adaptation.h"
 #include "trainer/train/evaluate.h"
-#include "trainer/train/run_dir.h"
 #include "trainer/train/session.h"
 
 namespace recur::trainer {
@@ -129,7 +129,7 @@ nlohmann::json run_predict(const PredictOptions& o) {
 
   // 2. The checkpoint's model with a new table of zero rows.
   TrainState state = make_train_state(config, ModelShape{meta.vocab_size, meta.seq_len, meta.num_puzzle_identifiers},
-                                      session.device, session.rank(), config.global_batch_size);
+                                      session.device, config.global_batch_size);
   load_weights_into(*state.model, std::move(weights), ref.folder, NewPuzzleRows::kZeros);
   weights.clear();
   attach_optimizers(state, config);
@@ -165,9 +165,9 @@ nlohmann::json run_predict(const PredictOptions& o) {
     progress.finish();
   }
   const auto& arc = static_cast<const ArcEvaluator&>(*evaluators.front());
-  write_text_atomically(o.out, arc.submission().dump());
+  checkpoints::write_text_file_atomically(o.out, arc.submission().dump());
   const std::string predictions = (fs::path(o.out).replace_extension(".predictions.json")).string();
-  write_text_atomically(predictions, arc.predictions(ref.manifest.step).dump());
+  checkpoints::write_text_file_atomically(predictions, arc.predictions(ref.manifest.step).dump());
 
   const bool scored = r.row.value("ARC/tasks", 0) > 0;
   const std::string solutions = o.solutions.empty() ? datasets::arc_solutions_path(o.challenges) : o.solutions;

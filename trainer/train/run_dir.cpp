@@ -7,7 +7,6 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 
 #include "checkpoints/atomic_file.h"
 #include "common/error.h"
@@ -27,10 +26,6 @@ std::string resolve_run_dir(const std::string& configured, const std::string& re
   return distributed::broadcast_text_from_rank0(comm, dir, "run_dir");
 }
 
-void write_text_atomically(const std::string& path, const std::string& text) {
-  checkpoints::write_file_atomically(path, text.data(), text.size());
-}
-
 std::string eval_output_dir(const std::string& run_dir, int64_t step) {
   return run_dir + "/eval/step_" + std::to_string(step);
 }
@@ -39,7 +34,7 @@ void prepare_run_dir(const std::string& run_dir, const std::string& config_yaml)
   std::error_code ec;
   std::filesystem::create_directories(run_dir, ec);
   if (ec) throw InputError(run_dir, "cannot create the run folder: " + ec.message());
-  write_text_atomically(run_dir + "/config.yaml", config_yaml);
+  checkpoints::write_text_file_atomically(run_dir + "/config.yaml", config_yaml);
   auto file = std::make_shared<spdlog::sinks::basic_file_sink_mt>(run_dir + "/log.txt");
   spdlog::default_logger()->sinks().push_back(file);
 }

@@ -18,9 +18,6 @@ std::string resolve_run_dir(const std::string& configured, const std::string& re
 // RUN/log.txt to the log sinks. A folder that cannot be created is an InputError.
 void prepare_run_dir(const std::string& run_dir, const std::string& config_yaml);
 
-// Writes `text` to `path` atomically and durably (checkpoints/atomic_file.h).
-void write_text_atomically(const std::string& path, const std::string& text);
-
 // RUN/eval/step_N: the evaluators' outputs of the evaluation at `step`.
 std::string eval_output_dir(const std::string& run_dir, int64_t step);
 

@@ -21,7 +21,7 @@ struct SupervisionOutputs {
 };
 
 // Training-mode ACT step from `carry` on `batch`, then backward of loss / loss_divisor.
-// `exploration_min_steps` as ActModel::draw_exploration_min_steps. No host reads.
+// `exploration_min_steps` as ActModel::draw_exploration. No host reads.
 SupervisionOutputs supervision_step(ActModel& model, const Carry& carry, const Batch& batch,
                                     const torch::Tensor& exploration_min_steps, LossType loss_type,
                                     double loss_divisor);

@@ -22,10 +22,13 @@
 #include "trainer/memory/memory_meter.h"
 #include "trainer/runtime/determinism.h"
 #include "trainer/runtime/out_of_memory.h"
+#include "trainer/train/data_fingerprint.h"
 #include "trainer/train/evaluate.h"
 #include "trainer/train/metrics_log.h"
 #include "trainer/train/progress.h"
+#include "trainer/train/rank_share.h"
 #include "trainer/train/run_dir.h"
+#include "trainer/train/run_dir_lock.h"
 #include "trainer/train/run_record.h"
 #include "trainer/train/session.h"
 #include "trainer/train/stop_signals.h"
@@ -71,8 +74,10 @@ class Run {
 
   Config config_;
   Session& session_;
+  std::unique_ptr<RunDirLock> lock_;  // rank 0: the run folder is ours
   std::string config_yaml_;
   std::string train_path_, test_path_;
+  std::string data_fingerprint_;  // rank 0: recorded in each checkpoint
   datasets::PuzzleMetadata meta_;
   LossType loss_type_;
   TrainState state_;
@@ -105,7 +110,10 @@ Run::Run(Config config, const TrainOptions& options, Session& session)
   if (!session_.is_rank0()) spdlog::set_level(spdlog::level::warn);
   config_.run_dir = resolve_run_dir(config_.run_dir, options.recipe_path, comm);
   config_yaml_ = config_to_yaml(config_);
-  if (session_.is_rank0()) prepare_run_dir(config_.run_dir, config_yaml_);
+  if (session_.is_rank0()) {
+    lock_ = std::make_unique<RunDirLock>(config_.run_dir);  // before anything is written there
+    prepare_run_dir(config_.run_dir, config_yaml_);
+  }
   spdlog::info("run folder {} ({} rank(s), device {}, {} thread(s) per rank)", config_.run_dir,
                session_.world_size(), session_.device.str(), session_.threads);
 
@@ -113,6 +121,7 @@ Run::Run(Config config, const TrainOptions& options, Session& session)
   train_path_ = one_path(config_.data_paths, "data_paths");
   test_path_ = config_.data_paths_test.empty() ? train_path_ : one_path(config_.data_paths_test, "data_paths_test");
   meta_ = datasets::read_puzzle_metadata(train_path_);
+  if (session_.is_rank0()) data_fingerprint_ = data_fingerprint(train_path_, test_path_);
   datasets::check_batch_slicing(config_.global_batch_size, session_.rank(), session_.world_size());
   const int64_t local_batch = config_.global_batch_size / session_.world_size();
   if (local_batch % config_.grad_accum_steps != 0)
@@ -129,7 +138,7 @@ Run::Run(Config config, const TrainOptions& options, Session& session)
 
   // Model, then the state it resumes from.
   state_ = make_train_state(config_, ModelShape{meta_.vocab_size, meta_.seq_len, meta_.num_puzzle_identifiers},
-                            session_.device, session_.rank(), local_batch);
+                            session_.device, local_batch);
   defer_checks_ = defers_checks(config_, session_.device);
   resume_or_initialise();
   distributed::check_consistency(comm, config_yaml_, model_tensors(*state_.model));
@@ -155,19 +164,27 @@ void Run::resume_or_initialise() {
   folder = distributed::broadcast_text_from_rank0(comm, folder, "resume_folder");
   if (!folder.empty()) {
     const checkpoints::CheckpointRef ref = checkpoints::open_checkpoint(folder);
-    checkpoints::check_world_size(ref, session_.world_size());
     attach_optimizers(state_, config_);
-    const checkpoints::StateBundle model = checkpoints::load_model_state(ref);
+    const checkpoints::StateBundle model = checkpoints::load_model_state(ref, model_load_targets(state_));
     if (model.get_string("config") != config_yaml_)
       spdlog::warn("the config differs from the one saved in {}; continuing with the new one", folder);
+    bool data_changed = false;
+    if (session_.is_rank0())
+      data_changed = check_resume_data(model.has_record("data") ? model.get_string("data") : "", data_fingerprint_,
+                                       folder, config_.resume_data_changed == "allow");
+    data_changed = !distributed::broadcast_text_from_rank0(comm, data_changed ? "changed" : "", "data_changed").empty();
     const EvaluatorStates saved = restore_model_state(state_, model);
-    if (session_.is_rank0()) {
+    if (session_.is_rank0() && !data_changed) {  // pooled votes of other data would mean nothing
       for (auto& e : evaluators_) {
         if (saved.count(e->name())) e->restore(saved.at(e->name()));
       }
     }
-    train_loader_->restore(
-        restore_rank_state(state_, checkpoints::load_rank_state(ref, session_.rank(), session_.world_size())));
+    datasets::LoaderCursor cursor = restore_rank_state(
+        state_, load_rank_share(ref, session_.rank(), session_.world_size(), config_.global_batch_size));
+    // On changed data (allowed) the old position may mean nothing: start its iteration over.
+    if (data_changed && cursor.fingerprint != train_loader_->cursor().fingerprint)
+      cursor = {cursor.iteration, 0, 0, train_loader_->cursor().fingerprint};
+    train_loader_->restore(cursor);
     last_saved_step_ = state_.step;
     spdlog::info("resumed from {} (step {})", folder, state_.step);
     return;
@@ -266,7 +283,7 @@ void Run::save(bool eval) {
   if (session_.is_rank0()) {
     EvaluatorStates states;
     for (const auto& e : evaluators_) states[e->name()] = e->state();
-    model = model_state_bundle(state_, config_yaml_, states);
+    model = model_state_bundle(state_, config_yaml_, data_fingerprint_, states);
   }
   const checkpoints::StateBundle rank = rank_state_bundle(state_, train_loader_->cursor());
   checkpoints::SaveOptions options{config_.run_dir, state_.step, session_.rank(), session_.world_size(), eval,

@@ -40,7 +40,7 @@ torch::Tensor tensor_of(const std::vector<uint8_t>& bytes) {
 
 }  // namespace
 
-TrainState make_train_state(const Config& config, const ModelShape& shape, torch::Device device, int rank,
+TrainState make_train_state(const Config& config, const ModelShape& shape, torch::Device device,
                             int64_t local_batch) {
   TrainState s;
   s.model = make_model(config.arch, shape, device, static_cast<uint64_t>(config.seed));
@@ -48,7 +48,7 @@ TrainState make_train_state(const Config& config, const ModelShape& shape, torch
     for (const auto& [name, p] : s.model->named_parameters()) p.requires_grad_(false);
   }
   s.carry = s.model->initial_carry(local_batch);
-  s.exploration = at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(config.seed + rank));
+  s.exploration = at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(config.seed));
   return s;
 }
 
@@ -71,7 +71,7 @@ NamedTensors model_tensors(const ActModel& model) {
 }
 
 checkpoints::StateBundle model_state_bundle(const TrainState& s, const std::string& config_yaml,
-                                            const EvaluatorStates& evaluator_states) {
+                                            const std::string& data_fingerprint, const EvaluatorStates& evaluator_states) {
   checkpoints::StateBundle b;
   b.add_tensors("model", model_tensors(*s.model));
   if (s.ema) b.add_tensors("ema", s.ema->shadow());
@@ -80,6 +80,7 @@ checkpoints::StateBundle model_state_bundle(const TrainState& s, const std::stri
   b.set_record("step", s.step);
   b.set_record("train_seconds", s.train_seconds);
   b.set_record("config", config_yaml);
+  b.set_record("data", data_fingerprint);
   b.set_record("model_buffers", names_of(s.model->named_persistent_buffers()));
   return b;
 }
@@ -91,6 +92,12 @@ checkpoints::StateBundle rank_state_bundle(const TrainState& s, const datasets::
   const auto c = cursor.to_array();
   b.set_record("loader_cursor", std::vector<int64_t>(c.begin(), c.end()));
   return b;
+}
+
+checkpoints::LoadTargets model_load_targets(const TrainState& s) {
+  checkpoints::LoadTargets targets;
+  for (const auto& [name, t] : model_tensors(*s.model)) targets.emplace("model/" + name, t);
+  return targets;
 }
 
 EvaluatorStates restore_model_state(TrainState& s, const checkpoints::StateBundle& b) {

@@ -7,7 +7,8 @@
 //   ema/<name>     the EMA shadow, optim/...  AdamATan2 moments and step,
 //   eval/<name>    each evaluator's state (ARC's pooled votes: aggregated
 //                  voting survives a resume),
-//   records        step, config (YAML), model_buffers, train_seconds;
+//   records        step, config (YAML), model_buffers, train_seconds, and
+//                  data: the data fingerprint (data_fingerprint.h);
 // rank_RRRRR.h5 holds what differs per rank:
 //   carry/...      the ACT carry of this rank's slots,
 //   rng/exploration the generator of ACT exploration draws,
@@ -20,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "checkpoints/bundle_file.h"
 #include "checkpoints/state_bundle.h"
 #include "common/libtorch.h"
 #include "datasets/batch.h"
@@ -47,9 +49,10 @@ struct TrainState {
 
 // The model with its reference init and a fresh carry of `local_batch` slots;
 // no optimizers yet (they copy the weights, which may still be loaded or
-// broadcast). The exploration generator is seeded with seed + rank, as the
-// reference seeds torch per rank.
-TrainState make_train_state(const Config& config, const ModelShape& shape, torch::Device device, int rank,
+// broadcast). The exploration generator is seeded with `seed` on every rank:
+// each step draws for the whole global batch and a rank uses its slice, so a
+// run explores alike on any number of ranks (train_step.cpp).
+TrainState make_train_state(const Config& config, const ModelShape& shape, torch::Device device,
                             int64_t local_batch);
 
 // Builds AdamATan2, the EMA and the flat gradient buffer from the current
@@ -64,8 +67,12 @@ using EvaluatorStates = std::map<std::string, std::vector<uint8_t>>;
 
 // The checkpoint contents (see the top of this file).
 checkpoints::StateBundle model_state_bundle(const TrainState& state, const std::string& config_yaml,
-                                            const EvaluatorStates& evaluator_states);
+                                            const std::string& data_fingerprint, const EvaluatorStates& evaluator_states);
 checkpoints::StateBundle rank_state_bundle(const TrainState& state, const datasets::LoaderCursor& cursor);
+
+// Where model.h5's weights load in place: "model/<name>" -> the model's own
+// tensor, so a resume never holds a second copy of the puzzle table.
+checkpoints::LoadTargets model_load_targets(const TrainState& state);
 
 // Restores what model_state_bundle saved (weights, EMA, optimizer, step,
 // train_seconds); optimizers must be attached. Returns the evaluator states.

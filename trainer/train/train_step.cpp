@@ -110,10 +110,14 @@ StepMetrics train_step(TrainState& s, const Batch& batch, const Config& config, 
   MetricSums sums;
   std::vector<Carry> carries;
   std::vector<torch::Tensor> puzzle_ids, puzzle_grads;
+  // Exploration: one draw per slot of the global batch, from the stream every
+  // rank shares; this rank's rows are its slice (independent of world size).
+  torch::Tensor explore = s.model->draw_exploration(config.global_batch_size, s.exploration);
+  if (explore.defined()) explore = explore.narrow(0, comm.rank() * rows, rows);
   for (int64_t start = 0; start < rows; start += micro) {
     const Carry carry = slice_carry(s.carry, start, micro);
     const Batch part = slice_batch(batch, start, micro);
-    const torch::Tensor min_steps = s.model->draw_exploration_min_steps(micro, s.exploration);
+    const torch::Tensor min_steps = explore.defined() ? explore.narrow(0, start, micro) : explore;
     SupervisionOutputs out;
     if (s.graph) {
       // The graph's outputs are rewritten by the next micro-batch's replay.
