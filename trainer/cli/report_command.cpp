@@ -10,6 +10,7 @@
 #include <iostream>
 #include <memory>
 
+#include "checkpoints/atomic_file.h"
 #include "trainer/report/report_page.h"
 #include "trainer/report/run_folder.h"
 #include "trainer/report/terminal_puzzle.h"
@@ -49,7 +50,7 @@ void add_report_command(CLI::App& app) {
     RunFolder run = read_run_folder(args->run_dir);
     const std::string html = report_html(run);
     const std::string out = args->out.empty() ? args->run_dir + "/report.html" : args->out;
-    write_text_atomically(out, html);
+    checkpoints::write_text_file_atomically(out, html);
     if (args->print_sample) print_sample(run);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     char size[32];

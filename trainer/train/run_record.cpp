@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "trainer/cli/version.h"
+#include "checkpoints/atomic_file.h"
 #include "trainer/train/run_dir.h"
 
 namespace recur::trainer {
@@ -63,6 +64,6 @@ void RunRecord::end(const std::string& status, int exit_code, int64_t last_step,
   save();
 }
 
-void RunRecord::save() const { write_text_atomically(path_, record_.dump(1) + "\n"); }
+void RunRecord::save() const { checkpoints::write_text_file_atomically(path_, record_.dump(1) + "\n"); }
 
 }  // namespace recur::trainer
