@@ -90,6 +90,7 @@ TEST_F(CheckpointRecovery, EvalAndInspectOfANamedDamagedCheckpointExitWith2Namin
 // A 2-rank checkpoint: inspect shows its step, world size, config, parameter
 // count (the model's own) and each rank's carry.
 TEST_F(CheckpointRecovery, TwoRankCheckpointIsDescribed) {
+  RECUR_SKIP_WITHOUT_MPI();
   make_sudoku_data();
   train("two", 2, "stop_after_steps=3");
   const std::string folder = checkpoint("two", 3);

@@ -19,6 +19,7 @@ namespace {
 class RankEquivalence : public TrainingRunTest {};
 
 TEST_F(RankEquivalence, TwoRanksMatchOneRankWithTheSameGlobalBatch) {
+  RECUR_SKIP_WITHOUT_MPI();
   make_tiny_arc_run();
   train("one", 1, "", 0, "arc.yaml");
   train("two", 2, "", 0, "arc.yaml");

@@ -45,6 +45,7 @@ class RankFailure : public TrainingRunTest {
 };
 
 TEST_F(RankFailure, KilledRankEndsTheJobNamingIt) {
+  RECUR_SKIP_WITHOUT_MPI();
   auto job = running_job();
   const pid_t victim = rank_pid(job->pid(), 1);
   ASSERT_GT(victim, 0);
@@ -58,6 +59,7 @@ TEST_F(RankFailure, KilledRankEndsTheJobNamingIt) {
 }
 
 TEST_F(RankFailure, HungRankIsNamedByTheWatchdogWithinItsTimeout) {
+  RECUR_SKIP_WITHOUT_MPI();
   auto job = running_job();
   const pid_t victim = rank_pid(job->pid(), 1);
   ASSERT_GT(victim, 0);

@@ -68,11 +68,17 @@ class Resume : public TrainingRunTest {
 
 TEST_F(Resume, StopAfterStepsThenResumeIsBitIdentical) { stop_and_resume(1); }
 
-TEST_F(Resume, StopAfterStepsThenResumeIsBitIdenticalOnTwoRanks) { stop_and_resume(2); }
+TEST_F(Resume, StopAfterStepsThenResumeIsBitIdenticalOnTwoRanks) {
+  RECUR_SKIP_WITHOUT_MPI();
+  stop_and_resume(2);
+}
 
 TEST_F(Resume, Sigusr1ExitsWith75AndResumeIsBitIdentical) { signal_and_resume(1, 13); }
 
-TEST_F(Resume, Sigusr1ThroughMpirunExitsWith75AndResumeIsBitIdentical) { signal_and_resume(2, 17); }
+TEST_F(Resume, Sigusr1ThroughMpirunExitsWith75AndResumeIsBitIdentical) {
+  RECUR_SKIP_WITHOUT_MPI();
+  signal_and_resume(2, 17);
+}
 
 // A second (and third...) signal during the checkpoint only sets the stop
 // flag again: the checkpoint completes and resumes exactly.

@@ -35,6 +35,12 @@ namespace recur::testing {
 
 namespace fs = std::filesystem;
 
+// Whether this build starts several ranks: one without MPI (RECUR_WITH_MPI=OFF,
+// cmake/mpi.cmake) has no mpirun, and its recur runs one rank only.
+inline bool builds_with_mpi() { return RECUR_MPIEXEC[0] != '\0'; }
+#define RECUR_SKIP_WITHOUT_MPI() \
+  if (!recur::testing::builds_with_mpi()) GTEST_SKIP() << "needs mpirun: this build has no MPI (RECUR_WITH_MPI)"
+
 // The command prefix that starts `ranks` processes: nothing for one, mpirun
 // for more (one thread each; root and a 2-core machine need the two flags).
 inline std::string launcher(int ranks) {

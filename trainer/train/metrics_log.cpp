@@ -1,16 +1,11 @@
 // metrics.jsonl writer (see metrics_log.h).
 #include "trainer/train/metrics_log.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 
 #include "checkpoints/atomic_file.h"
 #include "common/error.h"
-#include "common/os_error.h"
 
 namespace recur::trainer {
 namespace {
@@ -36,33 +31,18 @@ void truncate_after_step(const std::string& path, int64_t step) {
   checkpoints::write_text_file_atomically(path, kept);
 }
 
+// `path`, once the rows past `resume_step` are gone (none go when it is < 0).
+const std::string& without_rows_after(const std::string& path, int64_t resume_step) {
+  if (resume_step >= 0) truncate_after_step(path, resume_step);
+  return path;
+}
+
 }  // namespace
 
-MetricsLog::MetricsLog(const std::string& path, int64_t resume_step) : path_(path) {
-  if (resume_step >= 0) truncate_after_step(path, resume_step);
-  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw os_error(path, "cannot open the metrics file for appending");
-}
+MetricsLog::MetricsLog(const std::string& path, int64_t resume_step)
+    : file_(without_rows_after(path, resume_step), /*truncate=*/false) {}
 
-MetricsLog::~MetricsLog() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
-void MetricsLog::write(const nlohmann::json& row) {
-  const std::string line = row.dump() + "\n";
-  struct stat before {};
-  const bool sized = ::fstat(fd_, &before) == 0;
-  try {
-    checkpoints::write_all(fd_, line.data(), line.size(), path_);
-  } catch (...) {
-    // Drop the part of the row that fit. Should that fail too, a resume
-    // still drops a torn last row (truncate_after_step).
-    if (sized) {
-      [[maybe_unused]] const int cut = ::ftruncate(fd_, before.st_size);
-    }
-    throw;
-  }
-}
+void MetricsLog::write(const nlohmann::json& row) { file_.append(row.dump() + "\n"); }
 
 std::vector<nlohmann::json> read_metrics(const std::string& path) {
   std::ifstream in(path);

@@ -7,8 +7,8 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <stdexcept>
 
-#include "common/error.h"
 #include "trainer/train/crc32c.h"
 
 namespace recur::trainer {
@@ -91,15 +91,18 @@ std::string new_event_file_name(const std::filesystem::path& dir) {
   return prefix + std::to_string(seconds) + "." + host + "." + std::to_string(getpid());
 }
 
-}  // namespace
-
-TensorBoardLog::TensorBoardLog(const std::string& dir, int64_t resume_step) {
+// `dir`, created if missing, and a new event file's name in it.
+std::string new_event_file_path(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) throw InputError(dir, "cannot create the TensorBoard folder: " + ec.message());
-  path_ = (std::filesystem::path(dir) / new_event_file_name(dir)).string();
-  out_.open(path_, std::ios::binary | std::ios::trunc);
-  if (!out_) throw InputError(path_, "cannot open the TensorBoard event file for writing");
+  if (ec) throw std::runtime_error(dir + ": cannot create the TensorBoard folder: " + ec.message());
+  return (std::filesystem::path(dir) / new_event_file_name(dir)).string();
+}
+
+}  // namespace
+
+TensorBoardLog::TensorBoardLog(const std::string& dir, int64_t resume_step)
+    : file_(new_event_file_path(dir), /*truncate=*/true) {
   std::string version = event_header(0);
   put_bytes(version, 3, "brain.Event:2");
   write_record(version);
@@ -124,9 +127,7 @@ void TensorBoardLog::write_record(const std::string& payload) {
   put_little_endian(record, masked_crc32c(record.data(), sizeof(uint64_t)));
   record += payload;
   put_little_endian(record, masked_crc32c(payload.data(), payload.size()));
-  out_.write(record.data(), static_cast<std::streamsize>(record.size()));
-  out_.flush();
-  if (!out_) throw std::runtime_error(path_ + ": cannot write the TensorBoard event file");
+  file_.append(record);
 }
 
 }  // namespace recur::trainer

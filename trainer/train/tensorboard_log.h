@@ -14,15 +14,17 @@
 // A process writes its own file; a resumed run first writes a SessionLog
 // START at the first step it trains again, which tells TensorBoard to drop
 // the earlier process's events from that step on (as metrics.jsonl drops its
-// rows past the checkpoint).
+// rows past the checkpoint). Records are appended whole (append_file.h): a
+// full disk ends the run naming the event file and the OS's reason (exit 1).
 #pragma once
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
-#include <fstream>
 #include <map>
 #include <string>
+
+#include "trainer/train/append_file.h"
 
 namespace recur::trainer {
 
@@ -32,13 +34,12 @@ class TensorBoardLog {
   // run continues from (0 for a fresh run).
   TensorBoardLog(const std::string& dir, int64_t resume_step);
   void write(const nlohmann::json& row);
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return file_.path(); }
 
  private:
   void write_record(const std::string& payload);
 
-  std::string path_;
-  std::ofstream out_;
+  AppendFile file_;
   std::map<std::string, int64_t> last_step_;  // tag -> the step it was last written at
 };
 

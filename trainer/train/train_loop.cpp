@@ -369,8 +369,13 @@ int Run::train() {
   } catch (const std::exception& e) {
     if (record_) {
       const c10::Error* torch_error = dynamic_cast<const c10::Error*>(&e);
-      record_->end("failed", dynamic_cast<const InputError*>(&e) ? 2 : 1, state_.step,
-                   torch_error ? torch_error->what_without_backtrace() : e.what());
+      try {
+        record_->end("failed", dynamic_cast<const InputError*>(&e) ? 2 : 1, state_.step,
+                     torch_error ? torch_error->what_without_backtrace() : e.what());
+      } catch (const std::exception& record_error) {
+        // A full disk fails run.json too: the error that ended the run is the one to report.
+        spdlog::warn("the failure is not recorded in run.json: {}", record_error.what());
+      }
     }
     throw;
   }
