@@ -7,13 +7,12 @@
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
-#include <chrono>
-#include <ctime>
 #include <filesystem>
 
 #include "checkpoints/atomic_file.h"
 #include "common/error.h"
 #include "common/os_error.h"
+#include "trainer/train/run_record.h"
 
 namespace recur::trainer {
 namespace {
@@ -22,15 +21,6 @@ std::string this_host() {
   char name[256] = {};
   if (::gethostname(name, sizeof name - 1) != 0) return "unknown host";
   return name;
-}
-
-std::string utc_now() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", &utc);
-  return text;
 }
 
 // What the holder wrote: "host H, pid P, started T", or a note when it has
@@ -79,7 +69,7 @@ RunDirLock::RunDirLock(const std::string& run_dir) {
     return;
   }
   const std::string holder = "host " + this_host() + ", pid " + std::to_string(::getpid()) + ", started " +
-                             utc_now() + "\n";
+                             utc_timestamp() + "\n";
   try {
     if (::ftruncate(fd_, 0) != 0) throw os_error(path, "cannot write");
     checkpoints::write_all(fd_, holder.data(), holder.size(), path);
