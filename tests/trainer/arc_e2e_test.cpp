@@ -18,19 +18,6 @@ using recur::testing::read_whole_file;
 using recur::testing::run_recur;
 using ArcEndToEnd = TrainingRunTest;
 
-std::string arc_recipe(const std::string& data, const std::string& run, const std::string& evaluator,
-                       int epochs) {
-  return "include: " + std::string(RECUR_SOURCE_DIR) + "/recipes/base/trm.yaml\n" + "data_paths: [" + data +
-         "]\nrun_dir: " + run + "\nevaluators: [" + evaluator + "]\nepochs: " + std::to_string(epochs) + R"(
-global_batch_size: 8
-eval_interval: 1
-lr_warmup_steps: 2
-threads: 2
-arch: {hidden_size: 32, num_heads: 2, puzzle_emb_ndim: 32, puzzle_emb_len: 2, H_cycles: 1, L_cycles: 1,
-       L_layers: 1, halt_max_steps: 2}
-)";
-}
-
 // The eval/ARC/... fields of a row.
 nlohmann::json arc_fields(const nlohmann::json& row) {
   nlohmann::json out = nlohmann::json::object();
@@ -43,7 +30,7 @@ nlohmann::json arc_fields(const nlohmann::json& row) {
 TEST_F(ArcEndToEnd, RecurEvalOfTheRunReplaysItsPooledVotesAndACheckpointScoresAlone) {
   make_tiny_arc_data(3);
   if (HasFatalFailure()) return;
-  write("arc.yaml", arc_recipe(path("arc.h5"), path("run"), "{name: arc, pass_Ks: [1, 2, 5]}", 3));
+  write("arc.yaml", tiny_arc_recipe(path("arc.h5"), path("run"), "{name: arc, pass_Ks: [1, 2, 5]}", 3));
   auto train = run_recur("train " + path("arc.yaml"));
   ASSERT_EQ(train.exit_code, 0) << train.err;
   const std::vector<nlohmann::json> evals = metrics_rows(path("run")).eval;
@@ -111,7 +98,7 @@ TEST_F(ArcEndToEnd, AHiddenTestSetTrainsAndEvaluatesIntoASubmissionWithNoScore) 
                         " --test-set " + path("hidden_challenges.json") + " --augment 2 --canvas 6 --threads 1 --out " +
                         path("hidden.h5"));
   ASSERT_EQ(data.exit_code, 0) << data.err;
-  write("hidden.yaml", arc_recipe(path("hidden.h5"), path("run"), "{name: arc}", 1));
+  write("hidden.yaml", tiny_arc_recipe(path("hidden.h5"), path("run"), "{name: arc}", 1));
   auto train = run_recur("train " + path("hidden.yaml"));
   ASSERT_EQ(train.exit_code, 0) << train.err;
   const nlohmann::json final_row = last_json_line(train.out);

@@ -121,7 +121,9 @@ TEST_F(ConfigErrors, OutOfRangeValuesNameTheKeyAndTheLimit) {
       {"arch.name=gpt", "arch.name: must be one of trm, hrm; got 'gpt'"},
       {"arch.loss.loss_type=mse",
        "arch.loss.loss_type: must be one of stablemax_cross_entropy, softmax_cross_entropy; got 'mse'"},
-      {"evaluators=[{name: sudoku}]", "evaluators[0].name: must be one of arc; got 'sudoku'"},
+      {"evaluators=[{name: sudoku}]", "evaluators[0].name: must be one of arc, samples; got 'sudoku'"},
+      {"evaluators=[{name: samples, saved_samples: 5000}]",
+       "evaluators[0].saved_samples: must be in [0, 1000], got 5000"},
   };
   for (const auto& [override_text, message] : cases)
     EXPECT_EQ(override_error({override_text}), "command line: " + message) << override_text;

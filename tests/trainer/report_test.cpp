@@ -12,6 +12,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <string>
+#include <vector>
 
 #include "test_paths.h"
 #include "training_runs.h"
@@ -54,18 +56,59 @@ class Report : public TrainingRunTest {
 };
 
 // Each filter button lists as many as its label says.
-void expect_filters_match(const nlohmann::json& filters, int64_t all, int64_t solved, int64_t unsolved) {
+void expect_filters_match(const nlohmann::json& filters, const nlohmann::json& all, const nlohmann::json& solved,
+                          const nlohmann::json& unsolved) {
   EXPECT_EQ(filters.at("all").at("label"), all);
   EXPECT_EQ(filters.at("solved").at("label"), solved);
   EXPECT_EQ(filters.at("unsolved").at("label"), unsolved);
   for (const auto& [name, f] : filters.items()) EXPECT_EQ(f.at("shown"), f.at("label")) << "filter " << name;
 }
 
+// A two-rank Sudoku run saving every one of its 20 held-out puzzles: the
+// page shows them, solved as many as the evaluator's exact accuracy says;
+// the terminal draws the first one; and a submission opens in the viewer.
 TEST_F(Report, SudokuRunPageShowsTheRunAndOpensASubmission) {
   make_sudoku_data();
   if (HasFatalFailure()) return;
-  train("sudoku", 1, "");
+  train("sudoku", 2, "'evaluators=[{name: samples, saved_samples: 50}]'");
+  if (HasFatalFailure()) return;
   report("sudoku");
+  const nlohmann::json samples =
+      nlohmann::json::parse(read_whole_file(path("sudoku/eval/step_30/samples.json")));
+  EXPECT_EQ(samples.at("kind"), "sudoku");
+  EXPECT_EQ(samples.at("total"), 20);
+  ASSERT_EQ(samples.at("puzzles").size(), 20u) << "saved_samples is capped by the test split; both ranks' rows";
+  EXPECT_LE(fs::file_size(path("sudoku/eval/step_30/samples.json")), 120u + 20u * (3u * 81u + 60u))
+      << "the size docs/formats.md states";
+  int64_t solved = 0;
+  std::vector<int64_t> wrong_cells;  // per puzzle: cells where the answer is not the truth
+  for (size_t i = 0; i < 20; ++i) {
+    const nlohmann::json& p = samples["puzzles"][i];
+    EXPECT_EQ(p.at("index"), i);
+    const std::string input = p.at("input"), truth = p.at("truth"), answer = p.at("answer");
+    ASSERT_EQ(truth.size(), 81u);
+    ASSERT_EQ(answer.size(), 81u);
+    for (size_t c = 0; c < 81; ++c) {
+      if (input[c] != '.') EXPECT_EQ(input[c], truth[c]) << "puzzle " << i << " cell " << c << ": a given is the truth";
+    }
+    solved += answer == truth;
+    wrong_cells.push_back(0);
+    for (size_t c = 0; c < 81; ++c) wrong_cells.back() += answer[c] != truth[c];
+  }
+  // The quick run's last picture: puzzle 0, its wrong cells counted, colour only on a terminal.
+  const std::string print = "report " + path("sudoku") + " --out " + path("again.html") + " --print-sample";
+  const auto drawn = run_recur(print);
+  EXPECT_EQ(drawn.exit_code, 0) << drawn.err;
+  EXPECT_NE(drawn.out.find("model's answer"), std::string::npos) << drawn.out;
+  EXPECT_NE(drawn.out.find("+---------+---------+---------+"), std::string::npos) << drawn.out;
+  const std::string verdict = wrong_cells[0] == 0 ? "solved, every cell right"
+                                                  : std::to_string(wrong_cells[0]) + " of 81 cells wrong (*)";
+  EXPECT_NE(drawn.out.find("held-out puzzle 0: " + verdict), std::string::npos) << drawn.out;
+  EXPECT_EQ(drawn.out.find("\033["), std::string::npos) << "no colour on a pipe";
+  const auto on_terminal = run_shell("script -qec \"env TERM=xterm NO_COLOR= " + std::string(RECUR_BINARY) + " " +
+                                     print + "\" /dev/null");
+  EXPECT_EQ(on_terminal.exit_code, 0) << on_terminal.err;
+  EXPECT_NE(on_terminal.out.find("\033["), std::string::npos) << "colour on a terminal: " << on_terminal.out;
   // A submission with its challenges and solutions: task a solved by its
   // second attempt, task b half (one of two test inputs), task c not at all.
   write("submission.json", R"({"a": [{"attempt_1": [[0,0],[0,0]], "attempt_2": [[1,2],[3,4]]}],
@@ -80,6 +123,18 @@ TEST_F(Report, SudokuRunPageShowsTheRunAndOpensASubmission) {
 
   const nlohmann::json& page = shown.at("page");
   const MetricsRows rows = metrics_rows(path("sudoku"));
+  const nlohmann::json& puzzles = page.at("samples");
+  ASSERT_TRUE(puzzles.is_object()) << page.dump();
+  EXPECT_EQ(puzzles.at("puzzles"), 20);
+  EXPECT_EQ(puzzles.at("solved"), solved);
+  EXPECT_NEAR(puzzles.at("solved").get<double>() / 20, rows.eval.back().at("eval/exact_accuracy").get<double>(), 1e-9)
+      << "all 20 held-out puzzles are shown, solved as the evaluation scored them";
+  expect_filters_match(puzzles.at("filters"), 20, solved, 20 - solved);
+  ASSERT_EQ(puzzles.at("shown").size(), 20u);
+  for (size_t i = 0; i < 20; ++i) {
+    EXPECT_EQ(puzzles["shown"][i].at("wrong"), wrong_cells[i]) << "puzzle " << i << ": every wrong cell marked";
+    EXPECT_EQ(puzzles["shown"][i].at("badge"), wrong_cells[i] == 0 ? "solved" : "unsolved");
+  }
   EXPECT_EQ(page.at("status"), "finished (exit 0)");
   EXPECT_EQ(page.at("steps_trained"), std::to_string(kTotalSteps));
   EXPECT_EQ(page.at("evaluation_rows").get<size_t>(), rows.eval.size());
@@ -103,6 +158,62 @@ TEST_F(Report, SudokuRunPageShowsTheRunAndOpensASubmission) {
   EXPECT_EQ(arc["shown"][1].at("badge"), "partly solved");
   EXPECT_EQ(arc["shown"][1]["tests"][1].at("wrong_cells"), (nlohmann::json{"2", "2"}));
   EXPECT_EQ(arc["shown"][2].at("badge"), "unsolved");
+}
+
+// A tiny ARC run's page: the viewer shows the evaluation's tasks, scores
+// them as the evaluator did (its logged pass@K, its tasks count), its
+// filters list what their labels say, search finds a task by id, and grids
+// are drawn at their own size in the ARC palette.
+TEST_F(Report, ArcRunPageShowsWhatTheEvaluatorScored) {
+  make_tiny_arc_data(3);
+  if (HasFatalFailure()) return;
+  write("arc.yaml", tiny_arc_recipe(path("arc.h5"), path("arc"), "{name: arc, pass_Ks: [1, 2]}", 2));
+  train("arc", 1, "threads=1", 0, "arc.yaml");
+  if (HasFatalFailure()) return;
+  // The samples evaluator on ARC data: one clear error naming the file, exit 2.
+  const auto misfit = run_recur("train " + path("arc.yaml") + " run_dir=" + path("misfit") +
+                                " 'evaluators=[{name: samples}]'");
+  EXPECT_EQ(misfit.exit_code, 2);
+  EXPECT_NE(misfit.err.find("recur: error: " + path("arc.h5") + ": the samples evaluator draws Sudoku and Maze"),
+            std::string::npos) << misfit.err;
+  report("arc");
+  const nlohmann::json shown = render("arc");
+  if (HasFailure()) return;
+  const MetricsRows rows = metrics_rows(path("arc"));
+  ASSERT_FALSE(rows.eval.empty());
+  const nlohmann::json& last = rows.eval.back();
+  const nlohmann::json& arc = shown.at("page").at("arc");
+  ASSERT_TRUE(arc.is_object()) << shown.dump();
+  EXPECT_EQ(arc.at("tasks"), last.at("eval/ARC/tasks"));
+  EXPECT_NEAR(arc.at("pass_k").get<double>(), last.at("eval/ARC/pass@2").get<double>(), 1e-9)
+      << "the viewer's pass@2 from the saved candidates is the evaluator's";
+  EXPECT_EQ(arc.at("solved").get<double>() + arc.at("unsolved").get<double>(), arc.at("tasks").get<double>());
+  expect_filters_match(arc.at("filters"), arc.at("tasks"), arc.at("solved"), arc.at("unsolved"));
+  EXPECT_EQ(arc.at("search").at("hit"), 1) << "searching the task's id finds it";
+  EXPECT_EQ(arc.at("search").at("miss"), 0);
+
+  // The one evaluation task as drawn: its demonstrations, test input and truth, at their sizes, in the palette.
+  ASSERT_EQ(arc.at("shown").size(), 1u);
+  const nlohmann::json& t = arc["shown"][0];
+  EXPECT_EQ(t.at("id"), kTinyArcEvalTask);
+  const nlohmann::json task = nlohmann::json::parse(
+      read_whole_file(path(std::string("evaluation/") + kTinyArcEvalTask + ".json")));
+  const auto shape = [](const nlohmann::json& g) {
+    return std::to_string(g.size()) + "\u00d7" + std::to_string(g[0].size());
+  };
+  const nlohmann::json& shapes = t.at("grid_shapes");
+  ASSERT_GE(shapes.size(), 8u) << "three demonstration pairs, the test input and its truth";
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(shapes[2 * i], shape(task["train"][i]["input"])) << "cropped to the real size";
+    EXPECT_EQ(shapes[2 * i + 1], shape(task["train"][i]["output"]));
+  }
+  EXPECT_EQ(shapes[6], shape(task["test"][0]["input"]));
+  EXPECT_EQ(shapes[7], shape(task["test"][0]["output"]));
+  static const char* kArcPalette[] = {"#000000", "#0074d9", "#ff4136", "#2ecc40", "#ffdc00",
+                                      "#aaaaaa", "#f012be", "#ff851b", "#7fdbff", "#870c25"};
+  EXPECT_EQ(t.at("first_cell_colour"), kArcPalette[task["train"][0]["input"][0][0].get<int>()]);
+  const bool solved = last.at("eval/ARC/pass@2").get<double>() == 1.0;
+  EXPECT_EQ(t.at("badge"), solved ? "solved" : "unsolved");
 }
 
 // An empty folder, a half-written run and one from an older recur: each page
@@ -137,9 +248,11 @@ TEST_F(Report, IncompleteFoldersSayWhatIsMissing) {
   write("old/eval/step_5/submission.json", R"({"x": [{"attempt_1": [[1]], "attempt_2": [[2]]}]})");
   fs::create_directories(path("old/eval/step_6"));
   write("old/eval/step_6/arc_predictions.json", R"({"tasks": {"x": [[1]]}})");
+  write("old/eval/step_6/samples.json", R"({"kind": "sudoku", "puzzles": [{"input": "1."}]})");
   html = report("old");
   for (const char* missing : {"some_retired_key", "shown as text only", "run.json: not found",
-                              "step_6/arc_predictions.json: not in the layout this recur reads"})
+                              "step_6/arc_predictions.json: not in the layout this recur reads",
+                              "step_6/samples.json: not in the layout this recur reads"})
     EXPECT_NE(html.find(missing), std::string::npos) << missing;
 
   // Not a folder at all: the one error that is an error.

@@ -277,6 +277,21 @@ arch: {hidden_size: 16, num_heads: 1, puzzle_emb_ndim: 16, puzzle_emb_len: 1, H_
   fs::path dir_;
 };
 
+// A recipe for a tiny TRM on ARC data (make_tiny_arc_data's arc.h5), with its
+// run folder, evaluators and epochs; an evaluation every epoch.
+inline std::string tiny_arc_recipe(const std::string& data, const std::string& run, const std::string& evaluator,
+                                   int epochs) {
+  return "include: " + std::string(RECUR_SOURCE_DIR) + "/recipes/base/trm.yaml\n" + "data_paths: [" + data +
+         "]\nrun_dir: " + run + "\nevaluators: [" + evaluator + "]\nepochs: " + std::to_string(epochs) + R"(
+global_batch_size: 8
+eval_interval: 1
+lr_warmup_steps: 2
+threads: 2
+arch: {hidden_size: 32, num_heads: 2, puzzle_emb_ndim: 32, puzzle_emb_len: 2, H_cycles: 1, L_cycles: 1,
+       L_layers: 1, halt_max_steps: 2}
+)";
+}
+
 // The last line of a process's output as JSON (recur's final row).
 inline nlohmann::json last_json_line(const std::string& out) {
   const size_t start = out.rfind('\n', out.size() - 2);

@@ -52,6 +52,8 @@ struct EvaluatorConfig {
   int64_t submission_K = 2;
   std::string task_rule = "fraction";  // fraction (TRM) | all (HRM): how a task with several test inputs scores
   int64_t saved_candidates = 10;       // candidates per test input kept in arc_predictions.json
+  // samples
+  int64_t saved_samples = 16;  // held-out puzzles (the first of the test split) kept in samples.json
 };
 
 struct Config {

@@ -53,7 +53,8 @@ const char* architecture_doc() {
 
 const Schema<EvaluatorConfig>& evaluator_schema() {
   static const Schema<EvaluatorConfig> schema{{
-      {RECUR_FIELD(EvaluatorConfig, name), "arc: ARC voting over augmentations, pass@K",
+      {RECUR_FIELD(EvaluatorConfig, name),
+       "arc: ARC voting over augmentations, pass@K; samples: held-out Sudoku/Maze puzzles with the answers",
        one_of(evaluator_names(), {{"arc@ARC", "arc"}})},
       {RECUR_FIELD(EvaluatorConfig, aggregated_voting),
        "arc: votes accumulate across evaluations (the reference behaviour)"},
@@ -65,6 +66,9 @@ const Schema<EvaluatorConfig>& evaluator_schema() {
        one_of({"fraction", "all"})},
       {RECUR_FIELD(EvaluatorConfig, saved_candidates),
        "arc: candidates per test input saved in arc_predictions.json", at_least(0)},
+      {RECUR_FIELD(EvaluatorConfig, saved_samples),
+       "samples: held-out puzzles (the first of the test split) saved with the model's answers in samples.json",
+       within(0, 1000)},
   }, {}};
   return schema;
 }

@@ -3,6 +3,7 @@
 
 #include "trainer/eval/arc_evaluator.h"
 #include "trainer/eval/evaluator.h"
+#include "trainer/eval/samples_evaluator.h"
 
 namespace recur::trainer {
 
@@ -10,6 +11,8 @@ const std::vector<EvaluatorDescriptor>& evaluator_descriptors() {
   static const std::vector<EvaluatorDescriptor> table = {
       {"arc", "ARC: votes over augmented versions, pass@K, submission.json, arc_predictions.json",
        &ArcEvaluator::make},
+      {"samples", "Sudoku, Maze: the first saved_samples held-out puzzles with the model's answers, samples.json",
+       &SamplesEvaluator::make},
   };
   return table;
 }

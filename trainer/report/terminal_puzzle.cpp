@@ -32,7 +32,7 @@ std::string sudoku_row(const std::string& cells, const std::string& givens, cons
     if (c % 3 == 0) line += "|";
     const size_t i = static_cast<size_t>(9 * r + c);
     const bool given = givens[i] != '.';
-    line += sudoku_cell(cells[i], given, mark && !given && cells[i] != truth[i], colour);
+    line += sudoku_cell(cells[i], given, mark && cells[i] != truth[i], colour);
   }
   return line + "|";
 }
@@ -78,18 +78,15 @@ std::string draw_puzzle(const nlohmann::json& puzzle, const std::string& kind, b
                     answer = puzzle.value("answer", "");
   if (truth.size() != answer.size() || input.size() != answer.size() || answer.empty())
     return "  (this sample has no complete answer to draw)\n";
-  size_t blanks = 0, right = 0;
-  for (size_t i = 0; i < answer.size(); ++i) {
-    if (kind == "sudoku" && input[i] != '.') continue;
-    ++blanks;
-    right += answer[i] == truth[i];
-  }
+  // Every cell counts, givens too: the evaluation's exact accuracy wants the whole grid.
+  size_t wrong = 0;
+  for (size_t i = 0; i < answer.size(); ++i) wrong += answer[i] != truth[i];
   std::string out = kind == "sudoku" && answer.size() == 81 ? draw_sudoku(input, truth, answer, colour)
                                                             : draw_maze(truth, answer, colour);
   const std::string mark = colour ? "red" : (kind == "sudoku" ? "*" : "X");
   out += "  held-out puzzle " + std::to_string(puzzle.value("index", 0)) + ": " +
-         (right == blanks ? std::string("solved, every cell right")
-                          : std::to_string(blanks - right) + " of " + std::to_string(blanks) + " cells wrong (" + mark + ")") +
+         (wrong == 0 ? std::string("solved, every cell right")
+                     : std::to_string(wrong) + " of " + std::to_string(answer.size()) + " cells wrong (" + mark + ")") +
          "\n";
   return out;
 }

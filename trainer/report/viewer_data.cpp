@@ -1,6 +1,8 @@
 // The prediction viewer's data (see viewer_data.h).
 #include "trainer/report/viewer_data.h"
 
+#include <algorithm>
+
 namespace recur::trainer {
 namespace {
 
@@ -79,12 +81,32 @@ nlohmann::json arc_data(RunFolder& run) {
           {"evaluator_score", logged}, {"tasks", tasks}};
 }
 
-nlohmann::json samples_data(const RunFolder& run) {
+// A samples.json puzzle the viewer can draw: three cell strings of one length.
+bool drawable_sample(const nlohmann::json& p) {
+  if (!p.is_object()) return false;
+  size_t cells = 0;
+  for (const char* key : {"input", "truth", "answer"}) {
+    if (!p.contains(key) || !p[key].is_string()) return false;
+    const size_t n = p[key].get_ref<const std::string&>().size();
+    if (n == 0 || (cells && n != cells)) return false;
+    cells = n;
+  }
+  return true;
+}
+
+nlohmann::json samples_data(RunFolder& run) {
   const EvalOutputs* e = newest_with(run, &EvalOutputs::samples);
   if (!e) return nullptr;
-  nlohmann::json data = e->samples;
-  data["step"] = e->step;
-  return data;
+  const nlohmann::json& file = e->samples;
+  const nlohmann::json puzzles = file.value("puzzles", nlohmann::json());
+  const bool known_kind = file.contains("kind") && (file["kind"] == "sudoku" || file["kind"] == "maze");
+  if (!known_kind || !puzzles.is_array() || !std::all_of(puzzles.begin(), puzzles.end(), drawable_sample)) {
+    run.missing.push_back(e->folder + "/samples.json: not in the layout this recur reads (docs/formats.md): "
+                          "no puzzles shown");
+    return nullptr;
+  }
+  return {{"step", e->step}, {"kind", file["kind"]}, {"total", file.value("total", nlohmann::json())},
+          {"puzzles", puzzles}};
 }
 
 }  // namespace
