@@ -19,20 +19,31 @@ using Rule = std::function<Grid(const Grid&)>;
 
 Grid blank_like(const Grid& g) { return Grid{g.rows, g.cols, std::vector<uint8_t>(g.cells.size(), 0)}; }
 
-// Black background, 2..4 colours on about 40% of the cells (at least one).
-Grid random_input(Rng& rng, int max_size) {
-  Grid g;
-  g.rows = 3 + static_cast<int>(rng.uniform(max_size - 2));
-  g.cols = 3 + static_cast<int>(rng.uniform(max_size - 2));
+// A task's colours: 2..4 of 1..9, shared by all its inputs, so that its
+// demonstrations show the rule on every colour its test inputs hold.
+std::vector<uint8_t> random_palette(Rng& rng) {
   std::vector<uint8_t> palette = {1, 2, 3, 4, 5, 6, 7, 8, 9};
   rng.shuffle(palette);
   palette.resize(2 + rng.uniform(3));
-  g.cells.assign(static_cast<size_t>(g.rows) * g.cols, 0);
-  for (uint8_t& cell : g.cells) {
-    if (rng.uniform_double() < 0.4) cell = palette[rng.uniform(palette.size())];
+  return palette;
+}
+
+// Black background and the palette on about 40% of the cells, each of its
+// colours at least once (a grid too small for that is drawn again).
+Grid random_input(Rng& rng, int max_size, const std::vector<uint8_t>& palette) {
+  Grid g;
+  for (;;) {
+    g.rows = 3 + static_cast<int>(rng.uniform(max_size - 2));
+    g.cols = 3 + static_cast<int>(rng.uniform(max_size - 2));
+    g.cells.assign(static_cast<size_t>(g.rows) * g.cols, 0);
+    for (uint8_t& cell : g.cells) {
+      if (rng.uniform_double() < 0.4) cell = palette[rng.uniform(palette.size())];
+    }
+    const bool all_colours = std::all_of(palette.begin(), palette.end(), [&](uint8_t colour) {
+      return std::find(g.cells.begin(), g.cells.end(), colour) != g.cells.end();
+    });
+    if (all_colours) return g;
   }
-  if (std::all_of(g.cells.begin(), g.cells.end(), [](uint8_t v) { return v == 0; })) g.cells[0] = palette[0];
-  return g;
 }
 
 Rule translate_rule(int dr, int dc) {
@@ -70,15 +81,19 @@ Rule gravity_rule(int direction) {
   };
 }
 
-// The rule of a task of `family`, drawn from `rng`.
-Rule draw_rule(const std::string& family, Rng& rng) {
+// The rule of a task of `family` on grids of `palette`, drawn from `rng`.
+Rule draw_rule(const std::string& family, const std::vector<uint8_t>& palette, Rng& rng) {
   if (family == "dihedral") {
     const int k = 1 + static_cast<int>(rng.uniform(kNumDihedral - 1));
     return [k](const Grid& in) { return dihedral_transform(in, k); };
   }
   if (family == "colours") {
+    // A map that moves none of the palette would leave every input as it is.
+    auto moves_palette = [&](const ColourMap& m) {
+      return std::any_of(palette.begin(), palette.end(), [&](uint8_t colour) { return m[colour] != colour; });
+    };
     ColourMap map = random_colour_map(rng);
-    while (ArcAugmentation{0, map}.is_identity()) map = random_colour_map(rng);
+    while (!moves_palette(map)) map = random_colour_map(rng);
     return [map](const Grid& in) { return apply_colour_map(in, map); };
   }
   if (family == "translate") {
@@ -116,14 +131,15 @@ std::vector<ArcTask> generate_arc_tasks(const ArcGenerateOptions& o) {
   std::vector<ArcTask> tasks;
   for (int64_t i = 0; i < o.tasks; ++i) {
     const std::string& family = o.families[static_cast<size_t>(i) % o.families.size()];
-    Rng rule_rng({o.seed, kStreamRule, static_cast<uint64_t>(i)});
-    const Rule rule = draw_rule(family, rule_rng);
     Rng grid_rng({o.seed, kStreamGrid, static_cast<uint64_t>(i)});
+    const std::vector<uint8_t> palette = random_palette(grid_rng);
+    Rng rule_rng({o.seed, kStreamRule, static_cast<uint64_t>(i)});
+    const Rule rule = draw_rule(family, palette, rule_rng);
     ArcTask task{task_id(family, o.seed, i), {}, {}};
     for (int p = 0; p < o.train_pairs + o.test_pairs; ++p) {
       ArcPair pair;
       do {
-        pair.input = random_input(grid_rng, o.max_size);
+        pair.input = random_input(grid_rng, o.max_size, palette);
         pair.output = rule(pair.input);
       } while (pair.output == pair.input);
       (p < o.train_pairs ? task.train : task.test).push_back(std::move(pair));

@@ -5,7 +5,9 @@
 // A task is a family and its parameters, drawn from the seed, with
 // --train-pairs demonstrations and --test-pairs test inputs whose outputs
 // follow the rule. Input grids are h x w with h, w in [3, max_size], a black
-// background and 2..4 other colours on about 40% of the cells. Families:
+// background and the task's 2..4 other colours on about 40% of the cells,
+// each colour in every input: the demonstrations show the rule on every
+// colour of the test inputs (a colour map is fully revealed). Families:
 //   dihedral   a flip or rotation (one of the 7 non-identity symmetries)
 //   colours    a permutation of the colours 1..9 (black stays)
 //   translate  every cell moves by (dr, dc), |dr|, |dc| <= 2, not both 0;

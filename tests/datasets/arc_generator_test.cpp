@@ -1,6 +1,7 @@
 // The synthetic task generator: each family's pairs follow one rule of that
-// family (checked against an independent oracle), every pair changes, grid
-// sizes stay in range, and the same seed gives the same tasks.
+// family (checked against an independent oracle), every pair changes, all
+// inputs of a task hold the same colours, grid sizes stay in range, and the
+// same seed gives the same tasks.
 #include "datasets/arc_generator.h"
 
 #include <gtest/gtest.h>
@@ -17,6 +18,13 @@ namespace {
 using testing::expect_input_error;
 
 std::string family_of(const ArcTask& t) { return t.name.substr(0, t.name.find('-')); }
+
+// The colours of a grid other than black.
+std::set<uint8_t> colours_of(const Grid& g) {
+  std::set<uint8_t> colours(g.cells.begin(), g.cells.end());
+  colours.erase(0);
+  return colours;
+}
 
 std::vector<const ArcPair*> all_pairs(const ArcTask& t) {
   std::vector<const ArcPair*> pairs;
@@ -110,7 +118,12 @@ TEST(ArcGenerator, EveryTaskFollowsOneRuleOfItsFamily) {
     EXPECT_EQ(t.test.size(), 1u);
     const std::string family = family_of(t);
     per_family[family] += 1;
+    // One palette per task: every input shows all of the task's colours.
+    const std::set<uint8_t> palette = colours_of(t.train.front().input);
+    EXPECT_GE(palette.size(), 2u);
+    EXPECT_LE(palette.size(), 4u);
     for (const ArcPair* p : all_pairs(t)) {
+      EXPECT_EQ(colours_of(p->input), palette);
       EXPECT_FALSE(p->input == p->output);
       EXPECT_GE(std::min(p->input.rows, p->input.cols), 3);
       EXPECT_LE(std::max(p->input.rows, p->input.cols), 10);

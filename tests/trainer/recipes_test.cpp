@@ -53,17 +53,19 @@ bool has_line_starting(const std::vector<std::string>& lines, const std::string&
   return std::any_of(lines.begin(), lines.end(), [&](const std::string& l) { return l.rfind(prefix, 0) == 0; });
 }
 
-// The `recur data ...` command of the comments, continuation lines joined, as words.
+// The last `recur data ...` command of the comments (the one that builds the
+// recipe's file; earlier ones may generate its sources), continuation lines
+// joined, as words.
 std::vector<std::string> data_command(const std::vector<std::string>& lines) {
   std::string text;
   bool in_command = false;
   for (const std::string& line : lines) {
     if (!in_command && line.find("recur data ") == std::string::npos) continue;
     const std::string body = line.substr(1);
+    if (!in_command) text.clear();
     text += in_command ? body : body.substr(body.find("recur data "));
     in_command = !text.empty() && text.back() == '\\';
     if (in_command) text.pop_back();
-    if (!in_command) break;
   }
   std::istringstream words(text);
   return {std::istream_iterator<std::string>(words), std::istream_iterator<std::string>()};
