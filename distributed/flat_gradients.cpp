@@ -43,7 +43,17 @@ void FlatGradients::zero() {
 }
 
 void FlatGradients::all_reduce_sum(Communicator& comm) {
-  for (auto& buffer : buffers_) comm.all_reduce_sum(buffer, "grads");
+  for (auto& buffer : buffers_) {
+    if (buffer.scalar_type() != torch::kBFloat16) {
+      comm.all_reduce_sum(buffer, "grads");
+      continue;
+    }
+    // bf16 gradients (URM's conv) are summed in fp32, the types every communicator sums,
+    // and rounded once.
+    torch::Tensor wide = buffer.to(torch::kFloat32);
+    comm.all_reduce_sum(wide, "grads");
+    buffer.copy_(wide);
+  }
 }
 
 void FlatGradients::check_aliases() const {

@@ -26,7 +26,8 @@ class FlatGradients {
   explicit FlatGradients(const std::vector<torch::Tensor>& params);
 
   void zero();
-  // Sums the gradients over ranks: one all_reduce "grads" per buffer (usually one).
+  // Sums the gradients over ranks: one all_reduce "grads" per buffer (usually one; a bf16
+  // buffer is summed as fp32 and rounded back).
   void all_reduce_sum(Communicator& comm);
 
   const std::vector<torch::Tensor>& buffers() const { return buffers_; }

@@ -118,7 +118,7 @@ TEST_F(ConfigErrors, OutOfRangeValuesNameTheKeyAndTheLimit) {
       {"arch.forward_dtype=float16",
        "arch.forward_dtype: must be one of auto, float32, bfloat16; got 'float16'"},
       {"arch.pos_encodings=alibi", "arch.pos_encodings: must be one of rope, learned, none; got 'alibi'"},
-      {"arch.name=gpt", "arch.name: must be one of trm, hrm; got 'gpt'"},
+      {"arch.name=gpt", "arch.name: must be one of trm, hrm, urm; got 'gpt'"},
       {"arch.loss.loss_type=mse",
        "arch.loss.loss_type: must be one of stablemax_cross_entropy, softmax_cross_entropy; got 'mse'"},
       {"evaluators=[{name: sudoku}]", "evaluators[0].name: must be one of arc, samples; got 'sudoku'"},

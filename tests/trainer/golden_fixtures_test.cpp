@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 #include <set>
+#include <vector>
 
 #include "common/libtorch.h"
 #include "models_test_support.h"
@@ -16,13 +17,14 @@ namespace recur::trainer {
 namespace {
 
 // Passes if every check passes; lists the failing ones otherwise.
-void expect_fixture_passes(const std::string& file) {
+GoldenReport expect_fixture_passes(const std::string& file) {
   torch::set_num_threads(1);
   const std::string path = testing::golden_dir() + "/" + file;
-  ASSERT_TRUE(std::filesystem::exists(path)) << path;
+  EXPECT_TRUE(std::filesystem::exists(path)) << path;
   const GoldenReport report = verify_golden(path);
-  ASSERT_FALSE(report.checks.empty());
+  EXPECT_FALSE(report.checks.empty());
   for (const auto& check : report.checks) EXPECT_TRUE(check.pass) << format_check(check);
+  return report;
 }
 
 size_t count_checks_named(const GoldenReport& r, const std::string& part) {
@@ -37,19 +39,43 @@ TEST(GoldenFixtures, HrmMatchesReference) { expect_fixture_passes("hrm.h5"); }
 TEST(GoldenFixtures, AdamATan2MatchesReference) { expect_fixture_passes("adam_atan2.h5"); }
 TEST(GoldenFixtures, StablemaxMatchesReference) { expect_fixture_passes("stablemax.h5"); }
 TEST(GoldenFixtures, LrScheduleMatchesReference) { expect_fixture_passes("lr_schedule.h5"); }
+// URM's report adds the ConvSwiGLU stages bit for bit and the bf16 replay.
+TEST(GoldenFixtures, UrmMatchesReference) {
+  const GoldenReport urm = expect_fixture_passes("urm/urm.h5");
+  for (const std::string stage : {"dwconv_in", "dwconv_out", "act_out", "output", "grads/dwconv.weight"})
+    EXPECT_EQ(count_checks_named(urm, "modules/layers.0.mlp/" + stage), 1u) << stage;
+  EXPECT_EQ(count_checks_named(urm, "/grads/model.inner."), 2u * 3u * 16u);  // 16 URM parameters
+  EXPECT_EQ(count_checks_named(urm, "replay/train/step_3/ema_shadow_after/"), 16u);
+  EXPECT_EQ(count_checks_named(urm, "end_to_end/train/step_1/loss"), 1u);
+}
 
-// A fixture added to the folder later is covered too (and the six above are all there).
+// Muon's: every step's state and the Newton-Schulz stages of both traced weights.
+TEST(GoldenFixtures, MuonMatchesReference) {
+  const GoldenReport muon = expect_fixture_passes("urm/muon.h5");
+  EXPECT_EQ(count_checks_named(muon, "/ns_input/"), 5u * 6u);  // 5 steps x 6 Muon parameters
+  EXPECT_EQ(count_checks_named(muon, "/adamw_exp_avg_sq/"), 5u * 3u);
+  EXPECT_EQ(count_checks_named(muon, "ns_trace/"), 2u * (2u + 3u * 5u + 2u));
+}
+
+// The .h5 files under `root` (the top level and its urm/ subfolder), relative to it.
+std::vector<std::string> fixture_files(const std::filesystem::path& root) {
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root))
+    if (entry.path().extension() == ".h5") files.push_back(std::filesystem::relative(entry.path(), root).string());
+  return files;
+}
+
+// A fixture added to the folder later is covered too (and the seven above are all there).
 TEST(GoldenFixtures, EveryFileInTheGoldenFolderIsAKnownFixture) {
   std::set<std::string> kinds;
-  for (const auto& entry : std::filesystem::directory_iterator(testing::golden_dir())) {
-    if (entry.path().extension() != ".h5") continue;
-    const std::string name = entry.path().filename().string();
-    static const std::set<std::string> checked_above = {"trm_att.h5", "trm_mlp.h5", "hrm.h5",
-                                                        "adam_atan2.h5", "stablemax.h5", "lr_schedule.h5"};
+  for (const std::string& name : fixture_files(testing::golden_dir())) {
+    static const std::set<std::string> checked_above = {"trm_att.h5",     "trm_mlp.h5",     "hrm.h5",
+                                                        "adam_atan2.h5",  "stablemax.h5",   "lr_schedule.h5",
+                                                        "urm/urm.h5",     "urm/muon.h5"};
     if (!checked_above.count(name)) expect_fixture_passes(name);
     kinds.insert(name);
   }
-  EXPECT_GE(kinds.size(), 6u);
+  EXPECT_GE(kinds.size(), 8u);
 }
 
 // The model reports cover what the issue asks for: several consecutive steps of logits,
@@ -80,14 +106,13 @@ TEST(GoldenFixtures, CopiesEqualTheSharedFolder) {
   const std::filesystem::path shared = testing::shared_dir() + "/golden";
   if (!std::filesystem::exists(shared)) GTEST_SKIP() << testing::missing_shared_data(shared.string());
   size_t compared = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(shared)) {
-    if (entry.path().extension() != ".h5") continue;
-    const std::filesystem::path ours = std::filesystem::path(testing::golden_dir()) / entry.path().filename();
-    ASSERT_TRUE(std::filesystem::exists(ours)) << ours << " missing (copy " << entry.path() << ")";
-    EXPECT_TRUE(file_bytes(ours) == file_bytes(entry.path())) << ours << " differs from " << entry.path();
+  for (const std::string& name : fixture_files(shared)) {
+    const std::filesystem::path ours = std::filesystem::path(testing::golden_dir()) / name, theirs = shared / name;
+    ASSERT_TRUE(std::filesystem::exists(ours)) << ours << " missing (copy " << theirs << ")";
+    EXPECT_TRUE(file_bytes(ours) == file_bytes(theirs)) << ours << " differs from " << theirs;
     ++compared;
   }
-  EXPECT_GE(compared, 6u);
+  EXPECT_GE(compared, 8u);
 }
 
 }  // namespace

@@ -49,6 +49,16 @@ TEST(ModelFlops, HrmCountsBothModulesAndTheTargetForward) {
   EXPECT_DOUBLE_EQ(f.total(), 2 * whole + 2 * grad);
 }
 
+TEST(ModelFlops, UrmCountsEveryPassOfTheStackAndTheGradientOnTheLastLCycles) {
+  const ArchConfig a = testing::tiny_urm();  // 2 layers, H_cycles 2 x L_cycles 2 passes, S = 1 + 16
+  const double block = block_forward_flops(block_shape_of(a, 17), 3);  // attention + the ConvSwiGLU GEMMs
+  const double heads = 2.0 * 3 * 17 * 64 * 12 + 2.0 * 3 * 64 * 2;
+  const StepFlops f = step_of(a, 12, 17, 3);
+  EXPECT_DOUBLE_EQ(f.forward_grad, 2 * 2 * block + heads);    // the last L_cycles passes
+  EXPECT_DOUBLE_EQ(f.forward_no_grad, 2 * 2 * block);         // (H_cycles - 1) L_cycles passes, no target
+  EXPECT_DOUBLE_EQ(f.backward, 2 * f.forward_grad);
+}
+
 TEST(ModelFlops, TrmWithActContinueAddsATargetForward) {
   ArchConfig a = testing::tiny_trm();
   const double without = step_of(a, 12, 20, 3).forward_no_grad;

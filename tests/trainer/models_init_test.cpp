@@ -94,7 +94,7 @@ constexpr double kInitUlps = 4;
 TEST(ModelInit, ReproducesTheReferenceInitUnderSeedZero) {
   const bool fixture_version = std::string(TORCH_VERSION).rfind("1.13", 0) == 0;
   double worst_ulps = 0;
-  for (const std::string file : {"trm_att.h5", "trm_mlp.h5", "hrm.h5"}) {
+  for (const std::string file : {"trm_att.h5", "trm_mlp.h5", "hrm.h5", "urm/urm.h5"}) {
     const GoldenFile f(testing::golden_dir() + "/" + file);
     const ModelFixtureConfig cfg = read_model_fixture_config(f);
     const auto m = make_model(cfg.arch, cfg.shape, torch::kCPU, 0);

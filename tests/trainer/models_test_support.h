@@ -43,6 +43,14 @@ inline trainer::ArchConfig tiny_hrm() {
   return a;
 }
 
+// A URM with the golden fixture's sizes (2 layers, H_cycles 2, L_cycles 2, 1 prefix slot).
+inline trainer::ArchConfig tiny_urm() {
+  trainer::ArchConfig a = tiny_trm();
+  a.name = "urm";
+  a.H_cycles = 2;
+  return a;
+}
+
 // A random batch: tokens in [0, vocab), labels in [1, vocab), ids in [0, num_ids).
 inline trainer::Batch random_batch(int64_t batch, const trainer::ModelShape& shape, uint64_t seed) {
   torch::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);

@@ -70,7 +70,7 @@ TEST(ModelFactory, AnUnknownArchitectureIsAnInputErrorNamingTheKey) {
   ArchConfig a = testing::tiny_trm();
   a.name = "gpt";
   const std::string msg = error_of([&] { make_model(a, testing::kTinyShape, torch::kCPU, 0); });
-  EXPECT_NE(msg.find("arch.name: must be one of trm, hrm"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("arch.name: must be one of trm, hrm, urm"), std::string::npos) << msg;
 }
 
 // The key table documents puzzle_emb_len 0 as ceil(puzzle_emb_ndim / hidden_size) slots and

@@ -9,6 +9,7 @@
 // training (RNG, loader, carry).
 #include <random>
 
+#include "checkpoints/weights.h"
 #include "training_runs.h"
 
 namespace recur::testing {
@@ -26,16 +27,17 @@ class Resume : public TrainingRunTest {
 
   // stop_after_steps=15 twice: steps 1-15 (one evaluation on the way, stop
   // mid-epoch), then 16-30 (the run's end, so it finishes normally).
-  void stop_and_resume(int ranks) {
+  void stop_and_resume(int ranks, const std::string& recipe = "tiny.yaml") {
     make_sudoku_data();
-    train("straight", ranks, "checkpoint_interval=0");
-    auto first = start_train("split", ranks, "stop_after_steps=15 checkpoint_interval=4");
+    if (recipe == "tiny-urm.yaml") write_tiny_urm_recipe(/*muon=*/true);
+    train("straight", ranks, "checkpoint_interval=0", 0, recipe);
+    auto first = start_train("split", ranks, "stop_after_steps=15 checkpoint_interval=4", recipe);
     ASSERT_EQ(first->wait(), 0) << first->err();
     const nlohmann::json stopped = last_json_line(first->out());
     EXPECT_EQ(stopped.at("step"), 15);
     EXPECT_EQ(stopped.at("finished"), false);
     EXPECT_EQ(complete_steps(path("split")), (std::vector<int64_t>{10, 12, 15}));  // the newest 3
-    auto second = start_train("split", ranks, "stop_after_steps=15 checkpoint_interval=4");
+    auto second = start_train("split", ranks, "stop_after_steps=15 checkpoint_interval=4", recipe);
     ASSERT_EQ(second->wait(), 0) << second->err();
     EXPECT_EQ(last_json_line(second->out()).at("finished"), true);
     EXPECT_NE(second->err().find("resumed from"), std::string::npos) << second->err();
@@ -71,6 +73,31 @@ TEST_F(Resume, StopAfterStepsThenResumeIsBitIdentical) { stop_and_resume(1); }
 TEST_F(Resume, StopAfterStepsThenResumeIsBitIdenticalOnTwoRanks) {
   RECUR_SKIP_WITHOUT_MPI();
   stop_and_resume(2);
+}
+
+// URM (bf16 conv, its gradients summed over two ranks) with Muon: the Muon momentum, the
+// AdamW moments in bf16 and the bf16 EMA survive the resume bit for bit; the run evaluates.
+TEST_F(Resume, UrmWithMuonStopAfterStepsThenResumeIsBitIdenticalOnTwoRanks) {
+  stop_and_resume(2, "tiny-urm.yaml");
+  EXPECT_EQ(metrics_rows(path("straight")).eval.size(), 3u);
+  // Exported with the reference's names, the bf16 conv kept in bf16.
+  const ProcessResult exported = run_recur("export " + path("straight") + " --ema --to " + path("urm.pt"));
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  const checkpoints::NamedTensors pt = checkpoints::load_weights(path("urm.pt"), /*prefer_ema=*/true);
+  const checkpoints::NamedTensors saved = checkpoints::load_weights(checkpoint("straight", 30), /*prefer_ema=*/true);
+  ASSERT_EQ(pt.size(), saved.size());
+  for (size_t i = 0; i < pt.size(); ++i) {
+    EXPECT_EQ(pt[i].first, saved[i].first);
+    EXPECT_TRUE(torch::equal(pt[i].second, saved[i].second)) << pt[i].first;
+  }
+  auto named = [&](const std::string& name) {
+    for (const auto& [n, t] : pt)
+      if (n == name) return t;
+    return torch::Tensor();
+  };
+  ASSERT_TRUE(named("model.inner.layers.0.mlp.dwconv.weight").defined());
+  EXPECT_EQ(named("model.inner.layers.0.mlp.dwconv.weight").scalar_type(), torch::kBFloat16);
+  EXPECT_TRUE(named("model.inner.init_hidden").defined());
 }
 
 TEST_F(Resume, Sigusr1ExitsWith75AndResumeIsBitIdentical) { signal_and_resume(1, 13); }

@@ -186,6 +186,15 @@ arch: {hidden_size: 32, num_heads: 2, puzzle_emb_ndim: 32, puzzle_emb_len: 1, ml
 )");
   }
 
+  // tiny-urm.yaml: tiny.yaml's data and schedule with a URM of the same size (bf16 conv, the
+  // schedule one step behind as in URM's recipes), trained by Muon or by AdamATan2.
+  void write_tiny_urm_recipe(bool muon) {
+    write("tiny-urm.yaml", "include: " + path("tiny.yaml") + "\nuse_muon: " + (muon ? "true" : "false") + R"(
+lr_schedule_lag: 1
+arch: {name: urm, mlp_t: false, pos_encodings: rope}
+)");
+  }
+
   // Three hand-made ARC tasks, two training tasks and one evaluation task
   // (whose test pair becomes the test split), with `augment` augmented
   // versions each, built into arc.h5. kTinyArcEvalTask names the last.

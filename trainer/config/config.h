@@ -19,7 +19,7 @@ struct LossConfig {
 };
 
 struct ArchConfig {
-  std::string name = "trm";  // trm | hrm
+  std::string name = "trm";  // trm | hrm | urm
   LossConfig loss;
   double halt_exploration_prob = 0.1;
   int64_t halt_max_steps = 16;
@@ -36,7 +36,8 @@ struct ArchConfig {
   std::string forward_dtype = "auto";  // auto | float32 | bfloat16
   bool flash_attention = true;         // bf16 attention on CUDA through the flash kernel
   bool mlp_t = false;                  // TRM: MLP over the sequence instead of attention
-  int64_t puzzle_emb_len = 16;         // TRM prefix slots; HRM uses ceil(ndim / hidden)
+  int64_t puzzle_emb_len = 16;         // TRM prefix slots; HRM and URM use ceil(ndim / hidden)
+  std::string conv_dtype = "bfloat16";  // URM: ConvSwiGLU island, bfloat16 (reference) | float32
   bool no_ACT_continue = true;         // TRM: halt on q_halt > 0, no continue loss
   double rms_norm_eps = 1e-5;
   double rope_theta = 10000.0;
@@ -76,11 +77,13 @@ struct Config {
   double lr = 1e-4;
   double lr_min_ratio = 1.0;
   int64_t lr_warmup_steps = 2000;
+  int64_t lr_schedule_lag = 0;  // URM: 1, its schedule is read before the step count advances
   double beta1 = 0.9;
   double beta2 = 0.95;
   double weight_decay = 0.1;
   double puzzle_emb_weight_decay = 0.1;
   double puzzle_emb_lr = 1e-2;
+  bool use_muon = false;  // URM's Muon + AdamW (optim/muon.h) instead of AdamATan2
   bool freeze_weights = false;
   bool ema = false;
   double ema_rate = 0.999;

@@ -23,6 +23,13 @@ bool measure(Check& c, const torch::Tensor& ours, const torch::Tensor& ref) {
   return true;
 }
 
+// bf16 values as integers in the order of the reals (one step = one ulp; +0 and -0 both 0).
+torch::Tensor bf16_ordinals(const torch::Tensor& t) {
+  const torch::Tensor bits =
+      t.detach().to(torch::kCPU, torch::kBFloat16).contiguous().view(torch::kInt16).to(torch::kInt32);
+  return torch::where(bits < 0, -32768 - bits, bits);
+}
+
 }  // namespace
 
 Check compare_relative(const std::string& name, const torch::Tensor& ours, const torch::Tensor& ref, double tol) {
@@ -58,6 +65,24 @@ Check compare_fraction_within(const std::string& name, const torch::Tensor& ours
   return c;
 }
 
+Check compare_bf16_ulps(const std::string& name, const torch::Tensor& ours, const torch::Tensor& ref,
+                        double one_ulp_fraction) {
+  Check c{name, CheckMode::kBf16Ulps};
+  c.tol = 1;
+  c.min_fraction = 1 - one_ulp_fraction;
+  if (!measure(c, ours, ref)) return c;
+  if (ref.numel() == 0) {
+    c.pass = true;
+    return c;
+  }
+  const torch::Tensor ulps = (bf16_ordinals(ours) - bf16_ordinals(ref)).abs();
+  c.fraction = ulps.eq(0).to(torch::kFloat64).mean().item<double>();
+  const int64_t worst = ulps.max().item<int64_t>();
+  if (worst > 1) c.note = std::to_string(worst) + " bf16 ulps apart at worst";
+  c.pass = worst <= 1 && c.fraction >= c.min_fraction;
+  return c;
+}
+
 Check failed_check(const std::string& name, const std::string& note) {
   Check c{name, CheckMode::kExact};
   c.max_abs = c.rel = std::numeric_limits<double>::infinity();
@@ -73,6 +98,9 @@ std::string format_check(const Check& c) {
     case CheckMode::kExact: std::snprintf(bound, sizeof bound, "exact"); break;
     case CheckMode::kFraction:
       std::snprintf(bound, sizeof bound, "%.4f within %.0e (>= %.3f)", c.fraction, c.tol, c.min_fraction);
+      break;
+    case CheckMode::kBf16Ulps:
+      std::snprintf(bound, sizeof bound, "%.4f equal bf16 (>= %.3f)", c.fraction, c.min_fraction);
       break;
   }
   char line[512];

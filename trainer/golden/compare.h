@@ -18,6 +18,7 @@ enum class CheckMode {
   kAbsolute,  // max absolute error <= tol
   kExact,     // identical values (and shapes)
   kFraction,  // fraction of elements within `tol` absolute >= min_fraction
+  kBf16Ulps,  // bf16 values: none more than `tol` bf16 ulps apart, share of equal ones >= min_fraction
 };
 
 struct Check {
@@ -37,6 +38,10 @@ Check compare_absolute(const std::string& name, const torch::Tensor& ours, const
 Check compare_exact(const std::string& name, const torch::Tensor& ours, const torch::Tensor& ref);
 Check compare_fraction_within(const std::string& name, const torch::Tensor& ours, const torch::Tensor& ref,
                               double tol, double min_fraction);
+// bf16 values (ours in any float dtype, rounded to bf16; ref exact bf16 values): every element
+// within one bf16 ulp, and at least 1 - one_ulp_fraction of them equal.
+Check compare_bf16_ulps(const std::string& name, const torch::Tensor& ours, const torch::Tensor& ref,
+                        double one_ulp_fraction);
 // A check that failed for a structural reason (missing or unexpected quantity).
 Check failed_check(const std::string& name, const std::string& note);
 

@@ -22,6 +22,7 @@ FixtureKind GoldenFile::kind() const {
     throw InputError(path_, "unknown model_kind '" + k + "' (expected " + known + ")");
   }
   if (has("float32/param_init") && ck::has_attr(file_.get(), ".", "formula")) return FixtureKind::kAdamATan2;
+  if (has("param_init") && has("ns_trace")) return FixtureKind::kMuon;
   if (has("case_0/log_stablemax")) return FixtureKind::kStablemax;
   if (has("case_0/lr") && has("case_0/step")) return FixtureKind::kLrSchedule;
   throw InputError(path_, "not a golden fixture (no model_kind attribute and no optimizer/loss/schedule cases)");
@@ -31,6 +32,7 @@ std::string GoldenFile::kind_name() const {
   switch (kind()) {
     case FixtureKind::kModel: return attr_string(".", "model_kind");
     case FixtureKind::kAdamATan2: return "adam_atan2";
+    case FixtureKind::kMuon: return "muon";
     case FixtureKind::kStablemax: return "stablemax";
     case FixtureKind::kLrSchedule: return "lr_schedule";
   }
@@ -38,6 +40,10 @@ std::string GoldenFile::kind_name() const {
 }
 
 bool GoldenFile::has(const std::string& name) const { return ck::h5_exists(file_.get(), name); }
+
+bool GoldenFile::has_attr(const std::string& obj, const std::string& key) const {
+  return ck::has_attr(file_.get(), obj, key);
+}
 
 torch::Tensor GoldenFile::tensor(const std::string& name) const {
   return ck::read_tensor(file_.get(), name, path_);

@@ -3,7 +3,7 @@
 //
 // A fixture is recognised by its contents: model fixtures carry a root attribute
 // `model_kind` that an architecture's descriptor claims (trm_att, trm_mlp, hrm; see
-// models/architecture.h) and `config_json`; the AdamATan2, stablemax and LR-schedule
+// models/architecture.h) and `config_json`; the AdamATan2, Muon, stablemax and LR-schedule
 // fixtures by their groups. Anything else is an InputError naming the file.
 #pragma once
 
@@ -18,7 +18,7 @@
 
 namespace recur::trainer {
 
-enum class FixtureKind { kModel, kAdamATan2, kStablemax, kLrSchedule };
+enum class FixtureKind { kModel, kAdamATan2, kMuon, kStablemax, kLrSchedule };
 
 class GoldenFile {
  public:
@@ -26,10 +26,11 @@ class GoldenFile {
 
   const std::string& path() const { return path_; }
   FixtureKind kind() const;  // InputError if the file is no golden fixture
-  // "trm_att", "hrm", ... for model fixtures; "adam_atan2", "stablemax", "lr_schedule".
+  // "trm_att", "hrm", ... for model fixtures; "adam_atan2", "muon", "stablemax", "lr_schedule".
   std::string kind_name() const;
 
   bool has(const std::string& name) const;
+  bool has_attr(const std::string& obj, const std::string& key) const;
   torch::Tensor tensor(const std::string& name) const;  // InputError if missing
   // Every dataset below `group`, named relative to it, sorted by name.
   NamedTensors tensors_under(const std::string& group) const;

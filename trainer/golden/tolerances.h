@@ -13,7 +13,8 @@ struct ModelTolerances {
   double loss;         // the total loss (relative)
   double metric_loss;  // metrics/lm_loss, q_*_loss (relative)
   double grads;        // every parameter gradient, puzzle-embedding rows (normwise relative)
-  double accuracy;     // metrics/accuracy (relative)
+  double accuracy;     // metrics/accuracy (relative), unless a prediction flip moves it
+  double preds_min_gap;  // preds are exact where the stored top-2 logit gap is at least this
   // The README's fair end-to-end criterion on the free-running train/ run: the loss within
   // `end_to_end_loss` and at least `end_to_end_fraction` of the parameter elements within
   // 1e-5 after each of the first `end_to_end_steps` steps.
@@ -28,6 +29,19 @@ constexpr double kReplayParamTol = 1e-7;   // parameters, puzzle table, float32 
 constexpr double kReplayMomentTol = 1e-6;  // float32 Adam moments (normwise relative)
 constexpr double kRopeTol = 1e-5;          // cos/sin tables (normwise relative)
 constexpr double kEndToEndParamTol = 1e-5;
+// bf16 quantities (URM's ConvSwiGLU stages, bf16 parameters' moments): equal, or one bf16
+// ulp apart at no more than this share of the elements (summation order).
+constexpr double kBf16OneUlpFraction = 1e-3;
+// muon.h5 (README "Muon"): momentum buffers (normwise), msign from the stored input
+// (normwise), each Newton-Schulz stage from the stored previous one (normwise), Muon-group
+// and float32 AdamW parameters (absolute), float32 AdamW moments (normwise).
+constexpr double kMuonBufferTol = 1e-6;
+constexpr double kMuonMsignTol = 1e-4;
+constexpr double kMuonTraceTol = 1e-5;
+constexpr double kMuonParamTol = 1e-6;
+constexpr double kMuonMomentTol = 1e-6;
+// URM's float32 ConvSwiGLU stages (gate|up output, input and gate|up gradients).
+constexpr double kModuleFloat32Tol = 1e-5;
 
 // The row of a model fixture's `model_kind`; an unknown kind is an InputError naming `file`.
 const ModelTolerances& model_tolerances(const std::string& model_kind, const std::string& file);

@@ -8,6 +8,7 @@
 
 #include "trainer/golden/model_fixture.h"
 #include "trainer/golden/tolerances.h"
+#include "trainer/golden/verify_muon.h"
 #include "trainer/losses/stablemax.h"
 #include "trainer/optim/adam_atan2.h"
 #include "trainer/optim/lr_schedule.h"
@@ -67,6 +68,7 @@ void verify_lr_schedule(const GoldenFile& f, std::vector<Check>& checks) {
 void verify_model(const GoldenFile& f, const GoldenOptions& options, std::vector<Check>& checks) {
   ModelUnderTest m = load_model_under_test(f, options, checks);
   if (!checks.front().pass) return;  // the parameter names differ: nothing else can be compared
+  check_modules(m, checks);
   check_teacher_forced_steps(m, checks);
   check_optimizer_replay(m, checks);
   check_end_to_end(m, checks);
@@ -84,6 +86,7 @@ GoldenReport verify_golden(const std::string& path, const GoldenOptions& options
   switch (f.kind()) {
     case FixtureKind::kModel: verify_model(f, options, report.checks); break;
     case FixtureKind::kAdamATan2: verify_adam_atan2(f, options.device, report.checks); break;
+    case FixtureKind::kMuon: verify_muon(f, options.device, report.checks); break;
     case FixtureKind::kStablemax: verify_stablemax(f, options.device, report.checks); break;
     case FixtureKind::kLrSchedule: verify_lr_schedule(f, report.checks); break;
   }

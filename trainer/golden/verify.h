@@ -34,7 +34,7 @@ struct GoldenOptions {
 
 struct GoldenReport {
   std::string path;
-  std::string kind;  // trm_att, trm_mlp, hrm, adam_atan2, stablemax, lr_schedule
+  std::string kind;  // trm_att, trm_mlp, hrm, urm, adam_atan2, muon, stablemax, lr_schedule
   std::vector<Check> checks;
   bool passed() const { return all_passed(checks); }
 };

@@ -3,7 +3,7 @@
 //
 // A batch of B "slots" is carried across optimizer steps. Each step():
 //   1. resets the slots that halted last step: the state <- its initial value
-//      (TRM, HRM: z_H/z_L <- H_init/L_init), steps <- 0,
+//      (TRM, HRM: z_H/z_L <- H_init/L_init; URM: current_hidden <- init_hidden), steps <- 0,
 //      and the slot takes its row of the NEW batch; slots still running keep their
 //      old data and the new batch's row for them is dropped, never seen;
 //   2. runs one supervision step of the inner model on the slots' current data;

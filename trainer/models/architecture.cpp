@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "trainer/models/hrm.h"
 #include "trainer/models/trm.h"
+#include "trainer/models/urm.h"
 
 namespace recur::trainer {
 
@@ -15,6 +16,7 @@ const std::vector<const Architecture*>& architectures() {
   static const std::vector<const Architecture*> table = {
       &trm_architecture(),
       &hrm_architecture(),
+      &urm_architecture(),
   };
   return table;
 }

@@ -67,6 +67,15 @@ torch::Tensor TensorRegistry::trunc_normal_parameter(const std::string& name, at
   return t;
 }
 
+torch::Tensor TensorRegistry::uniform_parameter(const std::string& name, at::IntArrayRef shape, double bound,
+                                                torch::ScalarType dtype) {
+  torch::Tensor t = torch::empty(shape, torch::kFloat32);
+  t.uniform_(-bound, bound, generator_);
+  t = t.to(device_, dtype).set_requires_grad(true);
+  parameters_.emplace_back(name, t);
+  return t;
+}
+
 torch::Tensor TensorRegistry::trunc_normal_buffer(const std::string& name, at::IntArrayRef shape, double std,
                                                   torch::ScalarType dtype) {
   torch::Tensor t = draw(shape, std, dtype);

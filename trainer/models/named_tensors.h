@@ -35,6 +35,10 @@ class TensorRegistry {
 
   // A trainable tensor drawn from trunc_normal(std) (models/init.h); std 0 gives zeros.
   torch::Tensor trunc_normal_parameter(const std::string& name, at::IntArrayRef shape, double std);
+  // A trainable tensor drawn from U(-bound, bound) in fp32 (torch's uniform_), then cast
+  // to `dtype` (PyTorch's default Conv1d init: URM's depthwise conv).
+  torch::Tensor uniform_parameter(const std::string& name, at::IntArrayRef shape, double bound,
+                                  torch::ScalarType dtype);
   // A persistent buffer (saved with the weights, not trained by AdamATan2).
   torch::Tensor trunc_normal_buffer(const std::string& name, at::IntArrayRef shape, double std,
                                     torch::ScalarType dtype);

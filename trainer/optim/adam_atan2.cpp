@@ -10,6 +10,16 @@ namespace recur::trainer {
 void adam_atan2_update(torch::Tensor& param, const torch::Tensor& grad, torch::Tensor& exp_avg,
                        torch::Tensor& exp_avg_sq, double lr, int64_t t, const AdamATan2Options& opt) {
   torch::NoGradGuard no_grad;
+  if (param.scalar_type() == torch::kBFloat16) {
+    // As the reference kernel: computed in fp32, the parameter and both moments (kept in the
+    // parameter's dtype) rounded back to bf16, so an update below half an ulp is lost.
+    torch::Tensor p = param.to(torch::kFloat32), m = exp_avg.to(torch::kFloat32), v = exp_avg_sq.to(torch::kFloat32);
+    adam_atan2_update(p, grad.to(torch::kFloat32), m, v, lr, t, opt);
+    param.copy_(p);
+    exp_avg.copy_(m);
+    exp_avg_sq.copy_(v);
+    return;
+  }
   const double step_size = lr / (1 - std::pow(opt.beta1, static_cast<double>(t)));
   const double bias_correction2_sqrt = std::sqrt(1 - std::pow(opt.beta2, static_cast<double>(t)));
   param.mul_(1 - lr * opt.weight_decay);

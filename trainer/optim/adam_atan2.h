@@ -12,7 +12,9 @@
 // The update is elementwise, so it runs once per flat buffer (flat_buffers.h) of
 // parameters, gradients and moments: a handful of ATen ops over all the weights,
 // on any device, instead of a handful per tensor. The moments' per-parameter slices
-// are what the trainer saves by name.
+// are what the trainer saves by name. There is one buffer per dtype, and the moments
+// are in their buffer's dtype: bf16 parameters (URM's conv) are updated in fp32 and
+// rounded back with their moments, as the reference kernel does.
 #pragma once
 
 #include <string>
@@ -20,6 +22,7 @@
 
 #include "common/libtorch.h"
 #include "trainer/models/named_tensors.h"
+#include "trainer/optim/dense_optimizer.h"
 #include "trainer/optim/flat_buffers.h"
 
 namespace recur::trainer {
@@ -34,20 +37,18 @@ struct AdamATan2Options {
 void adam_atan2_update(torch::Tensor& param, const torch::Tensor& grad, torch::Tensor& exp_avg,
                        torch::Tensor& exp_avg_sq, double lr, int64_t t, const AdamATan2Options& opt);
 
-class AdamATan2 {
+class AdamATan2 final : public DenseOptimizer {
  public:
   // `params`: the parameters' flat buffers; `grad_buffers`: their gradients', of the same
   // layout (distributed::FlatGradients of the same parameters in the same order).
   AdamATan2(const FlatBuffers& params, std::vector<torch::Tensor> grad_buffers, const AdamATan2Options& options);
 
-  // One step on every parameter from the gradient buffers (zeroing them is the caller's).
-  void step(double lr);
+  void step(double lr) override;
 
   int64_t steps_taken() const { return step_; }
   // "step" (int64 scalar), "exp_avg/<param name>", "exp_avg_sq/<param name>".
-  NamedTensors state() const;
-  // Restores state(); a missing tensor or shape mismatch is an InputError naming `where`.
-  void load_state(const NamedTensors& state, const std::string& where);
+  NamedTensors state() const override;
+  void load_state(const NamedTensors& state, const std::string& where) override;
 
  private:
   FlatBuffers params_;

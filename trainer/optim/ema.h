@@ -4,7 +4,8 @@
 // parameters only (the puzzle table, H_init and L_init are used as they are), once per
 // flat buffer (flat_buffers.h). Evaluation and the eval checkpoint use the shadow;
 // training continues on the raw weights. The shadow's per-parameter slices are the
-// named fp32 tensors the trainer saves and restores.
+// named tensors the trainer saves and restores, in the parameters' dtypes (fp32; URM's
+// conv bf16, updated in bf16 arithmetic as the reference's).
 #pragma once
 
 #include <string>

@@ -54,6 +54,11 @@ FlatBuffers FlatBuffers::with_buffers(std::vector<torch::Tensor> buffers, const 
   return f;
 }
 
+NamedTensors FlatBuffers::slices_of(const std::vector<torch::Tensor>& buffers) const {
+  if (buffers.size() != buffers_.size()) throw std::logic_error("FlatBuffers: buffers of another layout");
+  return with_buffers(buffers, "").slices_;
+}
+
 FlatBuffers FlatBuffers::zeros_like(const std::string& prefix) const {
   std::vector<torch::Tensor> buffers;
   for (const auto& b : buffers_) buffers.push_back(torch::zeros_like(b));

@@ -33,6 +33,8 @@ class FlatBuffers {
   const std::vector<torch::Tensor>& buffers() const { return buffers_; }
   // One per tensor, shaped as it, in adopt()'s order.
   const NamedTensors& slices() const { return slices_; }
+  // The same slices of other buffers of this layout (the gradient buffers), named as slices().
+  NamedTensors slices_of(const std::vector<torch::Tensor>& buffers) const;
 
   // Throws std::logic_error unless every tensor's .grad is the slice at its offset of
   // `grad_buffers` (distributed::FlatGradients of the same parameters, same order).

@@ -57,8 +57,11 @@ void attach_optimizers(TrainState& s, const Config& config) {
   const FlatBuffers params = FlatBuffers::adopt(trainable(*s.model));
   if (!config.freeze_weights) {
     s.grads = std::make_unique<distributed::FlatGradients>(tensors_of(trainable(*s.model)));
-    s.adam = std::make_unique<AdamATan2>(params, s.grads->buffers(),
-                                         AdamATan2Options{config.beta1, config.beta2, config.weight_decay});
+    if (config.use_muon)
+      s.optimizer = std::make_unique<Muon>(params, s.grads->buffers());
+    else
+      s.optimizer = std::make_unique<AdamATan2>(params, s.grads->buffers(),
+                                                AdamATan2Options{config.beta1, config.beta2, config.weight_decay});
   }
   if (config.ema) s.ema = std::make_unique<Ema>(params, config.ema_rate);
 }
@@ -75,7 +78,7 @@ checkpoints::StateBundle model_state_bundle(const TrainState& s, const std::stri
   checkpoints::StateBundle b;
   b.add_tensors("model", model_tensors(*s.model));
   if (s.ema) b.add_tensors("ema", s.ema->shadow());
-  if (s.adam) b.add_tensors("optim", s.adam->state());
+  if (s.optimizer) b.add_tensors("optim", s.optimizer->state());
   for (const auto& [name, bytes] : evaluator_states) b.add_tensor("eval/" + name, tensor_of(bytes));
   b.set_record("step", s.step);
   b.set_record("train_seconds", s.train_seconds);
@@ -103,7 +106,7 @@ checkpoints::LoadTargets model_load_targets(const TrainState& s) {
 EvaluatorStates restore_model_state(TrainState& s, const checkpoints::StateBundle& b) {
   s.model->load_named_tensors(b.group("model"), b.source());
   if (s.ema) s.ema->load_state(b.group("ema"), b.source());
-  if (s.adam) s.adam->load_state(b.group("optim"), b.source());
+  if (s.optimizer) s.optimizer->load_state(b.group("optim"), b.source());
   s.step = b.get_int("step");
   s.train_seconds = b.get_double("train_seconds");
   EvaluatorStates states;

@@ -4,7 +4,7 @@
 // The checkpoint (checkpoints/) stores what it is handed: this file decides
 // what that is. model.h5 (rank 0's view, identical on every rank) holds
 //   model/<name>   parameters and persistent buffers (reference names),
-//   ema/<name>     the EMA shadow, optim/...  AdamATan2 moments and step,
+//   ema/<name>     the EMA shadow, optim/...  AdamATan2's or Muon's state,
 //   eval/<name>    each evaluator's state (ARC's pooled votes: aggregated
 //                  voting survives a resume),
 //   records        step, config (YAML), model_buffers, train_seconds, and
@@ -31,13 +31,14 @@
 #include "trainer/models/recursive_model.h"
 #include "trainer/optim/adam_atan2.h"
 #include "trainer/optim/ema.h"
+#include "trainer/optim/muon.h"
 #include "trainer/train/step_graph.h"
 
 namespace recur::trainer {
 
 struct TrainState {
   std::unique_ptr<ActModel> model;
-  std::unique_ptr<AdamATan2> adam;                    // null with freeze_weights
+  std::unique_ptr<DenseOptimizer> optimizer;          // AdamATan2 or Muon; null with freeze_weights
   std::unique_ptr<Ema> ema;                           // null unless ema: true
   std::unique_ptr<distributed::FlatGradients> grads;  // null with freeze_weights
   Carry carry;
@@ -55,7 +56,7 @@ struct TrainState {
 TrainState make_train_state(const Config& config, const ModelShape& shape, torch::Device device,
                             int64_t local_batch);
 
-// Builds AdamATan2, the EMA and the flat gradient buffer from the current
+// Builds AdamATan2 (or Muon with use_muon), the EMA and the flat gradient buffer from the current
 // weights: call once the weights are final on every rank.
 void attach_optimizers(TrainState& state, const Config& config);
 

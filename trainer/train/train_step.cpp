@@ -147,7 +147,7 @@ StepMetrics train_step(TrainState& s, const Batch& batch, const Config& config, 
   }
   if (s.grads && config.grad_clip_norm > 0) clip_gradients(*s.grads, config.grad_clip_norm);
 
-  // optimizers: sign-SGD on the puzzle rows every rank touched, then AdamATan2, then EMA.
+  // optimizers: sign-SGD on the puzzle rows every rank touched, then AdamATan2 or Muon, then EMA.
   const ProfileScope profile(profile_scope::kOptimizers);
   if (!puzzle_ids.empty()) {
     const distributed::GatheredRows rows_all =
@@ -155,7 +155,7 @@ StepMetrics train_step(TrainState& s, const Batch& batch, const Config& config, 
     torch::Tensor table = s.model->inner().puzzle_emb()->weights();
     sign_sgd_step(table, rows_all.ids, rows_all.grads, rates.puzzle_emb_lr, config.puzzle_emb_weight_decay);
   }
-  if (s.adam) s.adam->step(rates.lr);
+  if (s.optimizer) s.optimizer->step(rates.lr);
   if (s.ema) s.ema->update();
   if (s.grads) s.grads->zero();
   return m;

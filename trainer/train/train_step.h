@@ -2,7 +2,7 @@
 // then one update of every optimizer.
 //
 //   batch -> carry -> forward -> loss -> backward -> all-reduce
-//         -> sign-SGD (puzzle rows) -> AdamATan2 -> EMA -> metrics
+//         -> sign-SGD (puzzle rows) -> AdamATan2 or Muon -> EMA -> metrics
 //
 // With grad_accum_steps > 1 the local batch (and its carry slots) is cut into
 // that many micro-batches, each run forward and backward on its own; the loss
@@ -31,7 +31,7 @@
 namespace recur::trainer {
 
 struct StepRates {
-  double lr = 0;            // AdamATan2
+  double lr = 0;            // AdamATan2 or Muon
   double puzzle_emb_lr = 0;  // sign-SGD on the puzzle table
 };
 
