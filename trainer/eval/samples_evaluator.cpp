@@ -3,6 +3,7 @@
 
 #include <filesystem>
 
+#include "checkpoints/atomic_file.h"
 #include "common/error.h"
 #include "datasets/puzzle_row_reader.h"
 #include "trainer/train/run_dir.h"
@@ -99,7 +100,7 @@ nlohmann::json SamplesEvaluator::samples(int64_t step) const {
 }
 
 void SamplesEvaluator::write_outputs(const std::string& dir, int64_t step) const {
-  write_text_atomically((std::filesystem::path(dir) / "samples.json").string(), samples(step).dump());
+  checkpoints::write_text_file_atomically((std::filesystem::path(dir) / "samples.json").string(), samples(step).dump());
 }
 
 }  // namespace recur::trainer

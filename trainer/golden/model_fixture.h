@@ -38,6 +38,10 @@ ModelUnderTest load_model_under_test(const GoldenFile& file, const GoldenOptions
 Batch read_batch(const ModelUnderTest& m, const std::string& group);
 Carry read_carry(const ModelUnderTest& m, const std::string& group);
 
+// One training-mode step from `carry_in` on `<group>/batch`, with the exploration minimum
+// of `<group>/exploration/min_halt_steps` where the fixture recorded the draws (URM).
+ActStep fixture_train_step(ModelUnderTest& m, const std::string& group, const Carry& carry_in);
+
 // One training-mode step from `carry_in` on `<group>/batch`, backward of loss / loss_divisor,
 // and every comparison against `<group>/...`. Returns the step's carry.
 Carry check_supervision_step(ModelUnderTest& m, const std::string& group, const Carry& carry_in,
@@ -47,6 +51,10 @@ Carry check_supervision_step(ModelUnderTest& m, const std::string& group, const 
 void check_teacher_forced_steps(ModelUnderTest& m, std::vector<Check>& checks);
 // SignSGD / AdamATan2 / EMA replayed on the stored train/ gradients.
 void check_optimizer_replay(ModelUnderTest& m, std::vector<Check>& checks);
+// URM's ConvSwiGLU alone (modules/layers.<i>.mlp): every bf16 stage bit for bit (or one
+// ulp at isolated elements), the float32 ones at 1e-5, forward and backward. No-op for
+// fixtures without modules/.
+void check_modules(ModelUnderTest& m, std::vector<Check>& checks);
 // The README's fair end-to-end criterion on the free-running train/ run.
 void check_end_to_end(ModelUnderTest& m, std::vector<Check>& checks);
 
