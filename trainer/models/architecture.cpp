@@ -58,6 +58,10 @@ ArchConfig shared_reference_config(const nlohmann::json& c) {
   return a;
 }
 
+int64_t puzzle_embedding_slots(const ArchConfig& arch) {
+  return (arch.puzzle_emb_ndim + arch.hidden_size - 1) / arch.hidden_size;
+}
+
 void check_architecture(const ArchConfig& arch) {
   for (const ArchRule& rule : find_architecture(arch.name).rules) {
     const std::string problem = rule.problem(arch);

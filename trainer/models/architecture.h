@@ -62,6 +62,10 @@ const Architecture* find_fixture_architecture(const std::string& model_kind);
 // dtype, norm and RoPE constants), read into the defaults; the rest is the architecture's.
 ArchConfig shared_reference_config(const nlohmann::json& config);
 
+// ceil(puzzle_emb_ndim / hidden_size): the prefix slots the puzzle embedding fills, the
+// reference's puzzle_emb_len wherever it is not configured (HRM, URM; TRM's 0).
+int64_t puzzle_embedding_slots(const ArchConfig& arch);
+
 // Runs the rules of arch.name's descriptor: the first problem is an InputError naming its key.
 void check_architecture(const ArchConfig& arch);
 

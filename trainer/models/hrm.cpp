@@ -9,11 +9,6 @@
 namespace recur::trainer {
 namespace {
 
-// ceil(puzzle_emb_ndim / hidden_size) slots: the reference's puzzle_emb_len is not configurable.
-int64_t hrm_prefix_length(const ArchConfig& arch) {
-  return (arch.puzzle_emb_ndim + arch.hidden_size - 1) / arch.hidden_size;
-}
-
 std::unique_ptr<ActModel> build_hrm(const ArchConfig& arch, const ModelShape& shape, torch::ScalarType dtype,
                                     torch::Device device, uint64_t init_seed) {
   // HRM always halts on q_halt > q_continue and learns q_continue.
@@ -61,7 +56,7 @@ const Architecture& hrm_architecture() {
         [](const ArchConfig& a) -> std::string {
           return !a.mlp_t ? "" : "is a TRM option; HRM always uses attention";
         }}},
-      &hrm_prefix_length,
+      &puzzle_embedding_slots,
       &build_hrm,
       &hrm_train_step_flops,
       {"hrm"},
@@ -72,7 +67,7 @@ const Architecture& hrm_architecture() {
 
 HRM::HRM(const ArchConfig& arch, const ModelShape& shape, torch::ScalarType dtype, torch::Device device,
          uint64_t init_seed)
-    : RecursiveModel(arch, shape, hrm_prefix_length(arch), dtype, device, init_seed),
+    : RecursiveModel(arch, shape, puzzle_embedding_slots(arch), dtype, device, init_seed),
       H_level_(tensors_, std::string(kPrefix) + "H_level", arch.H_layers, block_shape()),
       L_level_(tensors_, std::string(kPrefix) + "L_level", arch.L_layers, block_shape()) {
   finish_init({{"z_H", "H_init"}, {"z_L", "L_init"}});

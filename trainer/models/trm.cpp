@@ -12,7 +12,7 @@ namespace {
 // ceil(puzzle_emb_ndim / hidden_size) when it is 0.
 int64_t trm_prefix_length(const ArchConfig& arch) {
   if (arch.puzzle_emb_len != 0) return arch.puzzle_emb_len;
-  return (arch.puzzle_emb_ndim + arch.hidden_size - 1) / arch.hidden_size;
+  return puzzle_embedding_slots(arch);
 }
 
 std::string trm_prefix_problem(const ArchConfig& a) {

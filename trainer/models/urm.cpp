@@ -9,11 +9,6 @@
 namespace recur::trainer {
 namespace {
 
-// ceil(puzzle_emb_ndim / hidden_size) slots, as in HRM: the reference does not configure it.
-int64_t urm_prefix_length(const ArchConfig& arch) {
-  return (arch.puzzle_emb_ndim + arch.hidden_size - 1) / arch.hidden_size;
-}
-
 std::unique_ptr<ActModel> build_urm(const ArchConfig& arch, const ModelShape& shape, torch::ScalarType dtype,
                                     torch::Device device, uint64_t init_seed) {
   const ActConfig act{arch.halt_max_steps, arch.halt_exploration_prob, /*q_continue_halting=*/false};
@@ -62,7 +57,7 @@ const Architecture& urm_architecture() {
           return a.H_layers == 0 ? "" : "must be 0 for URM (one stack of arch.L_layers blocks), got " +
                                             std::to_string(a.H_layers);
         }}},
-      &urm_prefix_length,
+      &puzzle_embedding_slots,
       &build_urm,
       &urm_train_step_flops,
       {"urm"},
@@ -84,7 +79,7 @@ torch::Tensor URMBlock::forward(const torch::Tensor& u, const RotaryEmbedding* r
 
 URM::URM(const ArchConfig& arch, const ModelShape& shape, torch::ScalarType dtype, torch::Device device,
          uint64_t init_seed)
-    : RecursiveModel(arch, shape, urm_prefix_length(arch), dtype, device, init_seed) {
+    : RecursiveModel(arch, shape, puzzle_embedding_slots(arch), dtype, device, init_seed) {
   const ConvPrecision precision = parse_conv_precision(arch.conv_dtype);
   layers_.reserve(arch.L_layers);
   for (int64_t i = 0; i < arch.L_layers; ++i)

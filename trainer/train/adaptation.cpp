@@ -30,9 +30,10 @@ Metrics adapt_to_tasks(TrainState& state, const Config& config, const std::strin
     const StepMetrics step_metrics = train_step(state, batch_to_device(*batch, device), config, loss_type,
                                                 rates_at_step(config, step, steps), comm);
     // Every adaptation step is read (for its progress line), so a verdict the step
-    // left on the device (defers_checks) is checked here rather than later.
-    if (const int64_t verdict = step_metrics.verdict.item<int64_t>(); verdict != 0)
-      throw std::runtime_error(non_finite_message(step, verdict));
+    // left on the device is checked here rather than later.
+    if (defers_checks(config, device))
+      if (const int64_t verdict = step_metrics.verdict.item<int64_t>(); verdict != 0)
+        throw std::runtime_error(non_finite_message(step, verdict));
     last = read_step_metrics(step_metrics, config.global_batch_size);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     state.train_seconds += seconds;
