@@ -73,10 +73,17 @@ for h in 1 2 4 8; do
     --steps 2 --warmup 1
 done
 
-# 4. LibTorch 2.x against Debian's 1.13 on the same shapes.
+# 4. LibTorch 2.x against Debian's 1.13 on the same shapes, fp32 and bf16 (bf16 is
+# emulated on a CPU without AVX512-BF16; the two builds still compare within the run).
 if [[ -x $debian ]]; then
   bin=$debian bench arc_debian "${arc_args[@]}" arch.forward_dtype=float32
   bin=$debian bench sudoku_debian "${sudoku_args[@]}" arch.forward_dtype=float32
+  bin=$debian bench arc_debian_bf16 "${arc_args[@]}" arch.forward_dtype=bfloat16
+  bin=$debian bench sudoku_debian_bf16 "${sudoku_args[@]}" arch.forward_dtype=bfloat16
+  if [[ $bf16 == no ]]; then
+    bench arc_bf16 "${arc_args[@]}" arch.forward_dtype=bfloat16
+    bench sudoku_bf16 "${sudoku_args[@]}" arch.forward_dtype=bfloat16
+  fi
 fi
 
 # 5. Loader throughput against training, and the ARC-AGI-1 x1000 build.
@@ -224,15 +231,29 @@ EOF
 EOF
   if [[ -x $debian ]]; then
     cat << EOF
-Same shapes, fp32, this run: $("$debian" --version | head -n 1) against the build above.
+Same shapes, this run: $("$debian" --version | head -n 1) against the build above.
 TRM ARC's attention is one fused scaled_dot_product_attention on 2.x, and softmax(q k^T) v
-written out (its [B, H, S, S] scores kept for the backward) on 1.13.
-
-| config | 1.13 ms/step | 2.x ms/step | 2.x speed-up | 1.13 peak memory MB | 2.x peak memory MB |
-| --- | --- | --- | --- | --- | --- |
-| TRM ARC, batch 8 | $(num arc_debian ms_per_step) | $(num arc_fp32 ms_per_step) | $(ratio arc_debian arc_fp32 ms_per_step)x | $(num arc_debian peak_mem_mb) | $(num arc_fp32 peak_mem_mb) |
-| TRM Sudoku-MLP, batch 32 | $(num sudoku_debian ms_per_step) | $(num sudoku_fp32 ms_per_step) | $(ratio sudoku_debian sudoku_fp32 ms_per_step)x | $(num sudoku_debian peak_mem_mb) | $(num sudoku_fp32 peak_mem_mb) |
+written out (its [B, H, S, S] scores kept for the backward) on 1.13: the ARC rows' peak
+memory shows that difference. Each MFU is against the peak its own build measured.
 EOF
+    if [[ $bf16 == no ]]; then
+      echo "This CPU has no AVX512-BF16, so both builds emulate bf16: those rows compare the builds, not bf16 hardware."
+    fi
+    echo
+    echo "| config | dtype | 1.13 ms/step | 2.x ms/step | 2.x speed-up | 1.13 MFU | 2.x MFU | 1.13 peak memory MB | 2.x peak memory MB |"
+    echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+    for shape in arc sudoku; do
+      label="TRM ARC, batch 8"
+      [[ $shape == sudoku ]] && label="TRM Sudoku-MLP, batch 32"
+      for dtype in fp32 bf16; do
+        old=${shape}_debian
+        [[ $dtype == bf16 ]] && old+=_bf16
+        new=${shape}_$dtype
+        echo "| $label | $(field "$new" forward_dtype) | $(num "$old" ms_per_step) | $(num "$new" ms_per_step) |" \
+          "$(ratio "$old" "$new" ms_per_step)x | $(pct "$old" mfu)% | $(pct "$new" mfu)% |" \
+          "$(num "$old" peak_mem_mb) | $(num "$new" peak_mem_mb) |"
+      done
+    done
   else
     echo "- $debian is not built (scripts/build.sh --debian): rows skipped."
   fi
