@@ -61,8 +61,10 @@ if [[ -n $before ]]; then
 fi
 
 # 2. Evaluation: one test batch through every ACT step on the EMA weights.
-bench arc_eval "${arc_args[@]}" arch.forward_dtype=float32 --eval
-bench sudoku_eval "${sudoku_args[@]}" arch.forward_dtype=float32 --eval
+# One timed batch after one warm-up: each is halt_max_steps (16) full forwards, minutes on a CPU.
+bench arc_eval recipes/trm-arc1.yaml global_batch_size=8 --steps 1 --warmup 1 arch.forward_dtype=float32 --eval
+bench sudoku_eval recipes/trm-sudoku-mlp.yaml global_batch_size=32 --steps 1 --warmup 1 arch.forward_dtype=float32 \
+  --eval
 
 # 3. Cost against work: batch, and recursion depth (truncated backprop: memory must stay flat).
 for b in 8 16 32 64; do

@@ -12,12 +12,25 @@
 //   whichever python3 is first on PATH; $RECUR_PYTHON names another one.
 #pragma once
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
+#include <vector>
 
 namespace recur::testing {
 
 inline std::string golden_dir() { return RECUR_GOLDEN_DIR; }
+
+// Every fixture under `root` (the top level and URM's urm/ subfolder), relative to it
+// and sorted, so a fixture added later is checked by every test that runs them all.
+inline std::vector<std::string> golden_fixture_files(const std::string& root = golden_dir()) {
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root))
+    if (entry.path().extension() == ".h5") files.push_back(std::filesystem::relative(entry.path(), root).string());
+  std::sort(files.begin(), files.end());
+  return files;
+}
 
 // Hand-written recipes and configs of the trainer tests (tests/trainer/fixtures/).
 inline std::string trainer_fixtures_dir() { return RECUR_TRAINER_FIXTURES; }

@@ -1,11 +1,10 @@
-// Every golden fixture on the GPU (tests/golden/): in float32 with TF32 off at the
+// Every golden fixture on the GPU (tests/golden/, urm/ included): in float32 with TF32 off at the
 // fixtures' README tolerances, and in bfloat16, the GPU training dtype, against the
 // provisional bf16 bounds of golden/tolerances.h. Both print the worst relative
 // error of each kind of quantity, which is how the bf16 errors are measured (the
 // figures for docs/gpu.md come from the first GPU run's log).
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <iostream>
 #include <vector>
 
@@ -16,21 +15,14 @@
 namespace recur::trainer {
 namespace {
 
-std::vector<std::string> golden_files() {
-  std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::directory_iterator(recur::testing::golden_dir()))
-    if (entry.path().extension() == ".h5") files.push_back(entry.path().string());
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
 // Runs every fixture in `dtype` on cuda:0; every check must pass. Prints each
 // fixture's worst relative error (and the failing checks).
 void expect_fixtures_pass_on_gpu(torch::ScalarType dtype) {
   const GoldenOptions options{torch::Device(torch::kCUDA, 0), dtype};
-  const std::vector<std::string> files = golden_files();
-  ASSERT_GE(files.size(), 6u);
-  for (const std::string& file : files) {
+  const std::vector<std::string> files = recur::testing::golden_fixture_files();
+  ASSERT_GE(files.size(), 8u);  // URM's two (urm/) included
+  for (const std::string& name : files) {
+    const std::string file = recur::testing::golden_dir() + "/" + name;
     const GoldenReport report = verify_golden(file, options);
     ASSERT_FALSE(report.checks.empty()) << file;
     double worst = 0;
@@ -43,7 +35,7 @@ void expect_fixtures_pass_on_gpu(torch::ScalarType dtype) {
       }
     }
     std::cout << "[ golden ] " << (dtype == torch::kBFloat16 ? "bfloat16 " : "float32  ")
-              << std::filesystem::path(file).filename().string() << ": " << report.checks.size()
+              << name << ": " << report.checks.size()
               << " checks, worst relative error " << worst << " (" << worst_name << ")" << std::endl;
   }
 }

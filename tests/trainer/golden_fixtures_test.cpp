@@ -57,18 +57,10 @@ TEST(GoldenFixtures, MuonMatchesReference) {
   EXPECT_EQ(count_checks_named(muon, "ns_trace/"), 2u * (2u + 3u * 5u + 2u));
 }
 
-// The .h5 files under `root` (the top level and its urm/ subfolder), relative to it.
-std::vector<std::string> fixture_files(const std::filesystem::path& root) {
-  std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(root))
-    if (entry.path().extension() == ".h5") files.push_back(std::filesystem::relative(entry.path(), root).string());
-  return files;
-}
-
 // A fixture added to the folder later is covered too (and the seven above are all there).
 TEST(GoldenFixtures, EveryFileInTheGoldenFolderIsAKnownFixture) {
   std::set<std::string> kinds;
-  for (const std::string& name : fixture_files(testing::golden_dir())) {
+  for (const std::string& name : testing::golden_fixture_files()) {
     static const std::set<std::string> checked_above = {"trm_att.h5",     "trm_mlp.h5",     "hrm.h5",
                                                         "adam_atan2.h5",  "stablemax.h5",   "lr_schedule.h5",
                                                         "urm/urm.h5",     "urm/muon.h5"};
@@ -106,7 +98,7 @@ TEST(GoldenFixtures, CopiesEqualTheSharedFolder) {
   const std::filesystem::path shared = testing::shared_dir() + "/golden";
   if (!std::filesystem::exists(shared)) GTEST_SKIP() << testing::missing_shared_data(shared.string());
   size_t compared = 0;
-  for (const std::string& name : fixture_files(shared)) {
+  for (const std::string& name : testing::golden_fixture_files(shared.string())) {
     const std::filesystem::path ours = std::filesystem::path(testing::golden_dir()) / name, theirs = shared / name;
     ASSERT_TRUE(std::filesystem::exists(ours)) << ours << " missing (copy " << theirs << ")";
     EXPECT_TRUE(file_bytes(ours) == file_bytes(theirs)) << ours << " differs from " << theirs;

@@ -1,5 +1,7 @@
 // forward_dtype bfloat16: activations and carried states in bf16 with fp32 master
-// weights and gradients, fp32 Q logits, float64 stablemax loss; close to float32.
+// weights and gradients, fp32 Q logits, float64 stablemax loss; close to float32. Every
+// bf16 product (attention's, a linear layer's forward and weight gradient) is summed in
+// fp32 and rounded once, as the reference's are, on every LibTorch (fp32_sums.h).
 #include <gtest/gtest.h>
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -8,6 +10,7 @@
 #include "models_test_support.h"
 #include "trainer/losses/act_loss.h"
 #include "trainer/models/factory.h"
+#include "trainer/models/fp32_sums.h"
 
 namespace recur::trainer {
 namespace {
@@ -46,6 +49,35 @@ TEST(ForwardDtype, Bfloat16StepKeepsTheReferenceDtypesAndTracksFloat32) {
 
   EXPECT_LT(normwise(sb.outputs.logits, sf.outputs.logits), 0.1);  // bf16 keeps ~3 significant digits
   EXPECT_LT(normwise(find_named(sb.carry.state, "z_H"), find_named(sf.carry.state, "z_H")), 0.1);
+}
+
+// Share of elements equal to the fp32-summed product rounded once to bf16.
+double share_equal_to_fp32_sums(const torch::Tensor& ours, const torch::Tensor& fp32_product) {
+  return (ours == fp32_product.to(torch::kBFloat16)).to(torch::kFloat64).mean().item<double>();
+}
+
+TEST(ForwardDtype, Bfloat16ProductsAreSummedInFloat32) {
+  torch::manual_seed(0);
+  const auto bf = torch::kBFloat16, f32 = torch::kFloat32;
+  // Attention's operands: [B, S, H, hd] viewed as [B, H, S, hd] (transposed, batched).
+  const torch::Tensor q = torch::randn({4, 97, 8, 64}).to(bf).transpose(1, 2);
+  const torch::Tensor k = torch::randn({4, 97, 8, 64}).to(bf).transpose(1, 2);
+  const torch::Tensor p = torch::softmax(torch::randn({4, 8, 97, 97}), -1).to(bf);
+  EXPECT_GE(share_equal_to_fp32_sums(matmul_fp32_sums(q, k.transpose(-2, -1)),
+                                     torch::matmul(q.to(f32), k.to(f32).transpose(-2, -1))),
+            0.999);
+  EXPECT_GE(share_equal_to_fp32_sums(matmul_fp32_sums(p, k), torch::matmul(p.to(f32), k.to(f32))), 0.999);
+  // A casted linear layer: fp32 master weight, bf16 GEMMs forward and for its gradient.
+  const torch::Tensor x = torch::randn({4, 97, 512}).to(bf);
+  const torch::Tensor master = torch::randn({1536, 512}).requires_grad_(true);
+  const torch::Tensor y = linear_fp32_sums(x, master.to(bf), torch::Tensor());
+  const torch::Tensor g = torch::randn({4, 97, 1536}).to(bf);
+  y.backward(g);
+  const torch::Tensor w = master.detach().to(bf).to(f32);
+  EXPECT_GE(share_equal_to_fp32_sums(y, torch::linear(x.to(f32), w)), 0.999);
+  EXPECT_GE(share_equal_to_fp32_sums(master.grad().to(bf),
+                                     torch::matmul(g.to(f32).reshape({-1, 1536}).t(), x.to(f32).reshape({-1, 512}))),
+            0.999);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Optimizers: sparse sign-SGD with lazy decay, the flat parameter buffers, AdamATan2 (first
-// step, one update per flat buffer, state round trip), EMA, and the warm-up + cosine schedule.
+// step, one update per flat buffer, state round trip), EMA, and the warm-up + cosine schedule
+// (with URM's lag, which every caller of rates_at_step gets: training, adaptation, bench).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -12,6 +13,7 @@
 #include "trainer/optim/flat_buffers.h"
 #include "trainer/optim/lr_schedule.h"
 #include "trainer/optim/sign_sgd.h"
+#include "trainer/train/train_step.h"
 
 namespace recur::trainer {
 namespace {
@@ -142,6 +144,19 @@ TEST(LrSchedule, LinearWarmupFromStepOneThenCosineToTheMinimumRatio) {
   EXPECT_DOUBLE_EQ(lr_at_step(2000, 1e-4, 2000, 10000, 0.1), 1e-4);
   EXPECT_NEAR(lr_at_step(6000, 1e-4, 2000, 10000, 0.1), 1e-4 * 0.55, 1e-15);  // half way: (1 + 0.1) / 2
   EXPECT_NEAR(lr_at_step(10000, 1e-4, 2000, 10000, 0.1), 1e-5, 1e-15);
+}
+
+TEST(LrSchedule, ScheduleLagReadsTheRateOfTheStepBefore) {
+  Config c;
+  c.lr = 1e-4;
+  c.puzzle_emb_lr = 1e-2;
+  c.lr_warmup_steps = 10;
+  c.lr_min_ratio = 1.0;
+  EXPECT_DOUBLE_EQ(rates_at_step(c, 1, 100).lr, 1e-5);
+  c.lr_schedule_lag = 1;  // URM: the first update runs at lr 0, the second at the first's rate
+  EXPECT_DOUBLE_EQ(rates_at_step(c, 1, 100).lr, 0.0);
+  EXPECT_DOUBLE_EQ(rates_at_step(c, 1, 100).puzzle_emb_lr, 0.0);
+  EXPECT_DOUBLE_EQ(rates_at_step(c, 2, 100).lr, 1e-5);
 }
 
 }  // namespace

@@ -62,7 +62,7 @@ int fail(const std::string& message, int status) {
 
 int main(int argc, char** argv) {
   recur::h5_skip_cleanup_at_exit();  // first: a failed write must not crash the exit
-  CLI::App app{"recur: train tiny recursive reasoning models (TRM, HRM)"};
+  CLI::App app{"recur: train tiny recursive reasoning models (TRM, HRM, URM)"};
   app.set_version_flag("--version", recur::trainer::version_string());
   // At most one command; none is handled after parsing, so that a mistyped
   // command is reported as such ("not expected: trian") rather than as missing.

@@ -89,7 +89,8 @@ void add_verify_golden_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "verify-golden",
       "Check this build against golden fixtures (reference numbers of the official Python code, "
-      "../shared/golden/*.h5): exit 0 if every quantity is within the fixtures' README tolerance, 1 if not");
+      "tests/golden/*.h5 and tests/golden/urm/*.h5, copied from ../shared/golden): exit 0 if every "
+      "quantity is within the fixtures' README tolerance, 1 if not");
   cmd->add_option("files", args->files, "golden fixture files (.h5)")->required()->check(CLI::ExistingFile);
   cmd->add_option("--device", args->device, "where the model runs")
       ->check(CLI::IsMember({"cpu", "cuda"}))

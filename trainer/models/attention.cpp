@@ -6,6 +6,7 @@
 #include <cmath>
 #include <tuple>
 
+#include "trainer/models/fp32_sums.h"
 #include "trainer/runtime/profile_scopes.h"
 
 namespace recur::trainer {
@@ -25,8 +26,8 @@ torch::Tensor dot_product_attention(const torch::Tensor& q, const torch::Tensor&
   (void)flash;
   // Scaling q (S x hd) is cheaper than scaling the S x S scores.
   const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
-  torch::Tensor scores = torch::matmul(q * scale, k.transpose(-2, -1));
-  return torch::matmul(torch::softmax(scores, -1), v);
+  torch::Tensor scores = matmul_fp32_sums(q * scale, k.transpose(-2, -1));
+  return matmul_fp32_sums(torch::softmax(scores, -1), v);
 #endif
 }
 

@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include "trainer/models/fp32_sums.h"
+
 namespace recur::trainer {
 
 CastedLinear::CastedLinear(TensorRegistry& reg, const std::string& name, int64_t in_features,
@@ -14,7 +16,7 @@ CastedLinear::CastedLinear(TensorRegistry& reg, const std::string& name, int64_t
 
 torch::Tensor CastedLinear::forward(const torch::Tensor& x) const {
   const auto dtype = x.scalar_type();
-  return torch::linear(x, weight.to(dtype), bias.defined() ? bias.to(dtype) : torch::Tensor());
+  return linear_fp32_sums(x, weight.to(dtype), bias.defined() ? bias.to(dtype) : torch::Tensor());
 }
 
 CastedEmbedding::CastedEmbedding(TensorRegistry& reg, const std::string& name, int64_t num_embeddings,

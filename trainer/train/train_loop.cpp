@@ -206,7 +206,7 @@ double Run::epoch() const {
 void Run::train_one(const datasets::Batch& b) {
   const auto start = Clock::now();
   state_.step += 1;
-  const StepRates rates = rates_at_step(config_, state_.step - config_.lr_schedule_lag, total_steps_);
+  const StepRates rates = rates_at_step(config_, state_.step, total_steps_);
   const StepMetrics step_metrics = train_step(state_, batch_to_device(b, session_.device), config_, loss_type_,
                                               rates, *session_.comm);
   // With deferred checks the metrics are read (a wait for the GPU) only when logged.

@@ -83,8 +83,9 @@ void clip_gradients(distributed::FlatGradients& grads, double max_norm) {
 }  // namespace
 
 StepRates rates_at_step(const Config& c, int64_t step, int64_t total_steps) {
-  return {lr_at_step(step, c.lr, c.lr_warmup_steps, total_steps, c.lr_min_ratio),
-          lr_at_step(step, c.puzzle_emb_lr, c.lr_warmup_steps, total_steps, c.lr_min_ratio)};
+  const int64_t schedule_step = step - c.lr_schedule_lag;
+  return {lr_at_step(schedule_step, c.lr, c.lr_warmup_steps, total_steps, c.lr_min_ratio),
+          lr_at_step(schedule_step, c.puzzle_emb_lr, c.lr_warmup_steps, total_steps, c.lr_min_ratio)};
 }
 
 Batch batch_to_device(const datasets::Batch& b, torch::Device device) {

@@ -35,8 +35,9 @@ struct StepRates {
   double puzzle_emb_lr = 0;  // sign-SGD on the puzzle table
 };
 
-// The learning rates of step `step` (1 for the first update) from the warmup
-// + cosine schedule (spec trm.md 4.5), for both optimizers.
+// The learning rates of update `step` (1 for the first) from the warmup + cosine
+// schedule (spec trm.md 4.5), for both optimizers, read at step - lr_schedule_lag
+// (URM reads its schedule before the step count advances: its first update runs at lr 0).
 StepRates rates_at_step(const Config& config, int64_t step, int64_t total_steps);
 
 // The data of one rank as tensors on `device` (from pinned memory on CUDA, so the
