@@ -28,51 +28,24 @@ skip() { echo "SKIPPED: $*"; exit 77; }
 failed=0
 fail() { echo "FAIL: $*"; failed=1; }
 [ "$(id -u)" = 0 ] || skip "needs root: network namespaces and veth links"
-for tool in ip unshare mpirun; do command -v "$tool" >/dev/null || skip "no $tool"; done
+for tool in ip nsenter unshare mpirun; do command -v "$tool" >/dev/null || skip "no $tool"; done
 
-tag=rmh$$  # namespace, link and host names unique to this run (veth names <= 15 characters)
-hosts=("${tag}a" "${tag}b")
-addrs=(10.231.0.1 10.231.0.2)
+# shellcheck source=tests/multihost/hosts.sh
+source "$src/tests/multihost/hosts.sh"
 work=$(mktemp -d /tmp/recur-multihost-test.XXXXXX)
 
 cleanup() {
+  local status=$?  # a command that failed under set -e is a failed test too
   set +e
-  for h in "${hosts[@]}"; do
-    # Processes left in a namespace (a failed check's job) are this test's own.
-    pids=$(ip netns pids "$h" 2>/dev/null)
-    [ -n "$pids" ] && kill -9 $pids 2>/dev/null
-    ip netns del "$h" 2>/dev/null
-    rm -rf "/etc/netns/$h"
-  done
+  if [ "$status" != 0 ] && [ "$failed" = 0 ]; then echo "FAIL: a command failed (exit $status)"; failed=1; fi
+  hosts_down
   if [ "$failed" = 0 ]; then rm -rf "$work"; else echo "kept $work for inspection"; fi
 }
 trap cleanup EXIT
-trap 'failed=1; exit 1' INT TERM
+trap 'fail "interrupted by a signal"; exit 1' INT TERM
+hosts_up "rmh$$"
 
-# Two hosts: a namespace each, a veth between them, /etc/hosts naming both
-# (ip netns exec bind-mounts /etc/netns/NAME/hosts over /etc/hosts).
-for i in 0 1; do
-  ip netns add "${hosts[$i]}"
-  ip -n "${hosts[$i]}" link set lo up
-  mkdir -p "/etc/netns/${hosts[$i]}"
-  printf '127.0.0.1 localhost\n%s %s\n%s %s\n' "${addrs[0]}" "${hosts[0]}" "${addrs[1]}" "${hosts[1]}" \
-    >"/etc/netns/${hosts[$i]}/hosts"
-done
-ip link add "${tag}v0" netns "${hosts[0]}" type veth peer name "${tag}v1" netns "${hosts[1]}"
-for i in 0 1; do
-  ip -n "${hosts[$i]}" addr add "${addrs[$i]}/24" dev "${tag}v$i"
-  ip -n "${hosts[$i]}" link set "${tag}v$i" up
-done
-
-# The launch agent: `agent HOST COMMAND...` runs COMMAND on HOST, as ssh would.
-agent=$work/agent.sh
-cat >"$agent" <<'AGENT'
-#!/bin/sh
-host=$1; shift
-exec ip netns exec "$host" unshare --uts sh -c 'hostname "$0"; exec sh -c "$1"' "$host" "$*"
-AGENT
-chmod +x "$agent"
-
+agent=$src/tests/multihost/agent.sh
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 net="--mca plm_rsh_agent $agent --mca oob_tcp_if_include 10.231.0.0/24 --mca btl_tcp_if_include 10.231.0.0/24"
 net="$net --mca btl self,tcp"
