@@ -4,11 +4,14 @@
 # address), each naming both hosts in its /etc/hosts, and a way to run a command on a
 # host with that host's name (its own UTS namespace).
 #
-#   hosts_up TAG     makes hosts TAGa and TAGb (arrays hosts, addrs, links); TAG carries the
-#                    caller's pid so two tests at once do not collide (veth names <= 15 chars)
+#   hosts_up PREFIX  makes hosts PREFIX<pid>a and PREFIX<pid>b (arrays hosts, addrs, links):
+#                    the test's pid, so two tests at once do not collide (veth names <= 15
+#                    chars); first it removes the hosts of an earlier test with this PREFIX
+#                    whose process is gone (a ctest timeout kills with SIGKILL: no cleanup)
 #   hosts_run HOST COMMAND [ARG...]   runs COMMAND on HOST, as ssh HOST would
-#   hosts_down       kills every process left on the hosts, removes the namespaces, the
-#                    veth and the /etc/netns entries (safe to call twice, or before hosts_up)
+#   hosts_down [HOST...]  kills every process left on the hosts (these and the arrays'),
+#                    removes the namespaces, the veth and the /etc/netns entries (safe to
+#                    call twice, or before hosts_up)
 # agent.sh next to this file is the same as hosts_run for Open MPI's plm_rsh_agent.
 
 hosts=()
@@ -28,7 +31,7 @@ hosts_run() {
 
 hosts_down() {
   local h pids
-  for h in "${hosts[@]}"; do
+  for h in "$@" "${hosts[@]}"; do
     # Processes left in a namespace (daemons, a failed check's job) are the test's own.
     pids=$(ip netns pids "$h" 2>/dev/null)
     # shellcheck disable=SC2086
@@ -42,7 +45,11 @@ hosts_down() {
 }
 
 hosts_up() {
-  local tag=$1 i
+  local tag=$1$$ i stale
+  stale=$(ip netns list | awk '{print $1}' | grep -E "^$1[0-9]+[ab]$" |
+    while read -r h; do pid=${h#"$1"}; kill -0 "${pid%?}" 2>/dev/null || echo "$h"; done)
+  # shellcheck disable=SC2086
+  [ -z "$stale" ] || { echo "removing the hosts of a test that is gone: $stale"; hosts_down $stale; }
   hosts=("${tag}a" "${tag}b")
   links=("${tag}v0" "${tag}v1")
   # hosts_run bind-mounts /etc/netns/NAME/hosts over /etc/hosts.

@@ -43,7 +43,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'fail "interrupted by a signal"; exit 1' INT TERM
-hosts_up "rmh$$"
+hosts_up rmh
 
 agent=$src/tests/multihost/agent.sh
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
