@@ -45,11 +45,14 @@ hosts_down() {
 }
 
 hosts_up() {
-  local tag=$1$$ i stale
-  stale=$(ip netns list | awk '{print $1}' | grep -E "^$1[0-9]+[ab]$" |
-    while read -r h; do pid=${h#"$1"}; kill -0 "${pid%?}" 2>/dev/null || echo "$h"; done)
-  # shellcheck disable=SC2086
-  [ -z "$stale" ] || { echo "removing the hosts of a test that is gone: $stale"; hosts_down $stale; }
+  local tag=$1$$ i h stale=()
+  for h in $(ip netns list | awk '{print $1}'); do
+    if [[ $h =~ ^$1([0-9]+)[ab]$ ]] && ! kill -0 "${BASH_REMATCH[1]}" 2>/dev/null; then stale+=("$h"); fi
+  done
+  if [ ${#stale[@]} -gt 0 ]; then
+    echo "removing the hosts of a test that is gone: ${stale[*]}"
+    hosts_down "${stale[@]}"
+  fi
   hosts=("${tag}a" "${tag}b")
   links=("${tag}v0" "${tag}v1")
   # hosts_run bind-mounts /etc/netns/NAME/hosts over /etc/hosts.
