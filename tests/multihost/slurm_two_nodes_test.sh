@@ -3,8 +3,8 @@
 # slurmctld and munged on the first (started by shared/slurm-local/start-slurm.sh with
 # this folder's slurm.conf.in) and one slurmd per host, each with its node name, its
 # own spool, pid, log and temporary folders, and its host's name. Two jobs of train.sbatch with
-# --nodes=2 --ntasks-per-node=1, on the Slurm test's tiny recipe shortened to 12 steps
-# with a checkpoint every 4, run side by side (each takes one core of each node):
+# --nodes=2 --ntasks-per-node=1, on the Slurm test's tiny recipe (24 steps) with a
+# checkpoint every 4, run side by side (each takes one core of each node):
 #   R  uninterrupted, ranks started by mpirun (its daemon on the second node started
 #      through Slurm): the reference; one rank runs on each host;
 #   P  ranks started by srun --mpi=pmix; USR1 to the batch shell once it has written
@@ -92,12 +92,12 @@ export OMPI_MCA_btl=self,tcp OMPI_MCA_btl_tcp_if_include=10.231.0.0/24 OMPI_MCA_
 
 "$recur" data sudoku --generate 300 --givens 36 --train-size 200 --test-size 32 --augment 1 --seed 1 \
   --threads 1 --out "$work/sudoku.h5" >/dev/null
-final=$(printf 'step_%08d' 12)
+final=$(printf 'step_%08d' 24)
 export RECUR_HOME=$src RECUR_BIN=$recur
 submit() {  # submit NAME LAUNCHER: a job of train.sbatch on both nodes, one rank each
   ctl env RECUR_RUN_DIR="$work/$1" RECUR_LAUNCHER="$2" sbatch --parsable --nodes=2 --ntasks-per-node=1 \
     -D "$work" -o "$work/$1-%j.out" "$src/scripts/slurm/train.sbatch" "$src/tests/slurm/tiny.yaml" \
-    "data_paths=[$work/sudoku.h5]" threads=1 epochs=2 eval_interval=2 checkpoint_interval=4 arch.H_cycles=1
+    "data_paths=[$work/sudoku.h5]" threads=1 checkpoint_interval=4 arch.H_cycles=1
 }
 JR=$(submit R mpirun)
 JP=$(submit P srun)
@@ -106,25 +106,31 @@ job_field() { ctl scontrol show job "$1" | grep -oE "(^| )$2=[^ ]+" | head -1 | 
 
 # How many ranks of run NAME run on each host now ("1 1": one on each), found by
 # namespace: processes of the recur binary itself, not the launchers that name it.
+# (Read with builtins: under load a fork per process would take longer than the run.)
 ranks_per_host() {
-  local h pid n
+  local h pid n args
   for h in "${hosts[@]}"; do
     n=0
     for pid in $(ip netns pids "$h"); do
-      tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "^$recur train .*run_dir=$work/$1 " && n=$((n + 1))
+      mapfile -d '' args 2>/dev/null <"/proc/$pid/cmdline" || continue
+      [ "${args[0]:-}" = "$recur" ] && [ "${args[1]:-}" = train ] &&
+        [[ " ${args[*]} " == *" run_dir=$work/$1 "* ]] && n=$((n + 1))
     done
-    echo "$n"
-  done | tr '\n' ' '
+    printf '%s ' "$n"
+  done
 }
 # Waits until run NAME (job JOB) has logged a line matching PATTERN, then checks that
 # it runs one rank on each host.
 wait_line_on_both() {
-  local on
+  local on polls=0
   until grep -qs "$3" "$work/$1"-*.out; do
     [ "$(date +%s)" -lt "$give_up_at" ] || { fail "$1 logged no '$3' after $((give_up_at - t_start)) s"; return 1; }
-    # (a requeued job stays in the queue, pending)
-    [ -n "$(ctl squeue -h -j "$2")" ] || grep -qs "$3" "$work/$1"-*.out ||
-      { fail "$1 ended $(job_field "$2" JobState) before logging '$3'"; return 1; }
+    # Every 2 s, whether the job is still queued (a requeued job is, pending): a cheap
+    # loop, so that under load the look at the ranks comes soon after the line.
+    if [ $((++polls % 20)) = 0 ] && [ -z "$(ctl squeue -h -j "$2")" ] && ! grep -qs "$3" "$work/$1"-*.out; then
+      fail "$1 ended $(job_field "$2" JobState) before logging '$3'"
+      return 1
+    fi
     sleep 0.1
   done
   on=$(ranks_per_host "$1")
@@ -135,9 +141,8 @@ wait_line_on_both() {
   fi
 }
 
-# USR1 once P has written a checkpoint (a signal sent before the batch shell runs is lost):
-# P trains on until then, and R has 8 steps to go after it, so the rank check cannot miss
-# them. (P's resumed run may end before a look at its processes: Slurm's allocation and
+# USR1 once P has written a checkpoint (a signal sent before the batch shell runs is lost);
+# both jobs have 20 steps to go then, time for the look at their ranks and for the signal. (P's resumed run may end before a look at its processes: Slurm's allocation and
 # the run's log show that it ran 2 ranks on both nodes.)
 wait_line_on_both P "$JP" "checkpoint $work/P/checkpoints/step_00000004" || true
 ctl scancel --signal=USR1 --batch "$JP"
@@ -167,10 +172,10 @@ grep -q "JobId=$JP .*JobState=FAILED .*ExitCode=75:0" "$run/log/jobcomp.txt" ||
 grep -q "job $JP (run 1) on 2 node(s), 2 task(s)" "$work/P-$JP.out" || fail "P: no second run on 2 nodes"
 [ "$(job_field "$JP" NodeList)" = "${hosts[0]},${hosts[1]}" ] || fail "P's second run ran on $(job_field "$JP" NodeList)"
 resumed=$(grep -oE 'resumed from .* \(step [0-9]+\)' "$work/P/log.txt" | grep -oE '[0-9]+\)$' | tr -d ')' || true)
-if [ -z "$resumed" ] || [ "$resumed" -le 4 ] || [ "$resumed" -ge 12 ]; then
+if [ -z "$resumed" ] || [ "$resumed" -le 4 ] || [ "$resumed" -ge 24 ]; then
   fail "P: no resume from the checkpoint of its stop after step 4 (resumed at '${resumed}')"
 else
-  echo "P stopped at step $resumed of 12 and resumed"
+  echo "P stopped at step $resumed of 24 and resumed"
 fi
 grep "run folder " "$work/P/log.txt" | tail -1 | grep -q "(2 rank(s)" || fail "P's second run did not run 2 ranks"
 "$python" "$src/tests/multihost/same_state.py" "$work/R/checkpoints/$final" "$work/P/checkpoints/$final" ||
