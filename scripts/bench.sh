@@ -47,8 +47,10 @@ load_start=$(load)
 
 # 1. MFU, with the profile. The ARC shape at batch 8 and Sudoku-MLP at batch 32 keep a
 # step in seconds on a CPU; the profiler's callbacks cost microseconds per op.
-arc_args=(recipes/trm-arc1.yaml global_batch_size=8 --steps 3 --warmup 1)
-sudoku_args=(recipes/trm-sudoku-mlp.yaml global_batch_size=32 --steps 3 --warmup 1)
+arc_shape=(recipes/trm-arc1.yaml global_batch_size=8)
+sudoku_shape=(recipes/trm-sudoku-mlp.yaml global_batch_size=32)
+arc_args=("${arc_shape[@]}" --steps 3 --warmup 1)
+sudoku_args=("${sudoku_shape[@]}" --steps 3 --warmup 1)
 bench arc_fp32 "${arc_args[@]}" arch.forward_dtype=float32 --profile
 bench sudoku_fp32 "${sudoku_args[@]}" arch.forward_dtype=float32 --profile
 if [[ $bf16 == yes ]]; then
@@ -62,9 +64,8 @@ fi
 
 # 2. Evaluation: one test batch through every ACT step on the EMA weights.
 # One timed batch after one warm-up: each is halt_max_steps (16) full forwards, minutes on a CPU.
-bench arc_eval recipes/trm-arc1.yaml global_batch_size=8 --steps 1 --warmup 1 arch.forward_dtype=float32 --eval
-bench sudoku_eval recipes/trm-sudoku-mlp.yaml global_batch_size=32 --steps 1 --warmup 1 arch.forward_dtype=float32 \
-  --eval
+bench arc_eval "${arc_shape[@]}" --steps 1 --warmup 1 arch.forward_dtype=float32 --eval
+bench sudoku_eval "${sudoku_shape[@]}" --steps 1 --warmup 1 arch.forward_dtype=float32 --eval
 
 # 3. Cost against work: batch, and recursion depth (truncated backprop: memory must stay flat).
 for b in 8 16 32 64; do
